@@ -1,0 +1,1 @@
+"""phonegen: generate and validate North American telephone numbers at scale."""

@@ -1,0 +1,37 @@
+"""Serve the HTTP API and WebSockets (ASGI) on one port."""
+
+import logging
+
+import uvicorn
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from phonegen.tasks.recovery import tasks_requeue_orphaned
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Serve phonegen (HTTP API and WebSockets) with uvicorn."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.PHONEGEN_PORT)
+
+    def handle(self, *args, host: str, port: int, **options) -> None:
+        if settings.PHONEGEN_TASK_RUNNER == "thread":
+            # Tasks of the embedded runner live in this process: any left
+            # pending or half-done by a previous run are picked up again.
+            requeued = tasks_requeue_orphaned()
+            if requeued:
+                logger.info("re-queued %d unfinished tasks", requeued)
+
+        self.stdout.write(f"phonegen listening on http://{host}:{port}/")
+        uvicorn.run(
+            "phonegen.config.asgi:application",
+            host=host,
+            port=port,
+            log_level="info",
+            lifespan="off",
+            ws="websockets",
+        )

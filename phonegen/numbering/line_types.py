@@ -1,0 +1,59 @@
+"""Line types, the words users write for them, and NANPA OCN categories."""
+
+from enum import StrEnum
+
+
+class LineType(StrEnum):
+    MOBILE = "mobile"
+    LANDLINE = "landline"
+    VOIP = "voip"
+    TOLL_FREE = "toll_free"
+    PREMIUM = "premium"
+    PERSONAL = "personal"
+    PAGER = "pager"
+    UNKNOWN = "unknown"
+
+
+_SYNONYMS = {
+    "wireless": LineType.MOBILE,
+    "cell": LineType.MOBILE,
+    "cellular": LineType.MOBILE,
+    "fixed": LineType.LANDLINE,
+    "fixed_line": LineType.LANDLINE,
+    "fixedline": LineType.LANDLINE,
+    "wireline": LineType.LANDLINE,
+    "tollfree": LineType.TOLL_FREE,
+    "premium_rate": LineType.PREMIUM,
+}
+
+# NANPA's OCN categories: who the operating company is, which is the best
+# public hint of a prefix's line type (US mobile and fixed numbers share the
+# same digit patterns, so the digits alone cannot tell).
+_OCN_CATEGORIES = {
+    "WIRELESS": LineType.MOBILE,
+    "PCS": LineType.MOBILE,
+    "W RESELLER": LineType.MOBILE,
+    "RBOC": LineType.LANDLINE,
+    "ICO": LineType.LANDLINE,
+    "CAP": LineType.LANDLINE,
+    "CLEC": LineType.LANDLINE,
+    "ULEC": LineType.LANDLINE,
+    "L RESELLER": LineType.LANDLINE,
+    "GENERAL": LineType.LANDLINE,
+    "IPES": LineType.VOIP,
+}
+
+
+def parse_line_type(raw: str) -> LineType | None:
+    """The line type a user means by ``raw`` ("Mobile", "cell", "fixed-line"), or None."""
+    key = raw.strip().lower().replace("-", "_").replace(" ", "_")
+    if key in LineType._value2member_map_:
+        return LineType(key)
+    return _SYNONYMS.get(key)
+
+
+def line_type_for_ocn_category(category: str | None) -> LineType:
+    """Map a NANPA OCN category (``WIRELESS``, ``RBOC``, ``IPES``...) to a line type."""
+    if not category:
+        return LineType.UNKNOWN
+    return _OCN_CATEGORIES.get(category.strip().upper(), LineType.UNKNOWN)

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+
+from phonegen.numbering.formats import e164, national_format
+from phonegen.prefixes.models import LineTypeChoices
+
+
+class Project(models.Model):
+    """A user's named collection of numbers; numbers are unique within a project."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="projects"
+    )
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="project_owner_name_uniq")
+        ]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ValidationStatus(models.TextChoices):
+    NOT_VALIDATED = "not_validated", "Not validated"
+    VALID = "valid", "Valid"
+    INVALID_FORMAT = "invalid_format", "Malformed"
+    UNASSIGNED_PREFIX = "unassigned_prefix", "Prefix not assigned"
+    FICTIONAL = "fictional", "Reserved for fiction"
+    NOT_NANP = "not_nanp", "Not a NANP number"
+    ERROR = "error", "Could not be validated"
+
+
+class PhoneNumber(models.Model):
+    """A stored number (11 digits, ``1NPANXXXXXX``) with what its prefix says of it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="numbers")
+    # No database constraint: numbers outlive the task records that the periodic
+    # clean-up removes, and bulk COPY need not check a foreign key per row.
+    task = models.ForeignKey(
+        "tasks.Task",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    number = models.CharField(max_length=11)
+    extension = models.CharField(max_length=10, blank=True, default="")
+    prefix = models.CharField(max_length=7, blank=True, default="")
+    carrier = models.CharField(max_length=200, blank=True, default="")
+    brand = models.CharField(max_length=100, blank=True, default="")
+    line_type = models.CharField(
+        max_length=16, choices=LineTypeChoices.choices, default=LineTypeChoices.UNKNOWN
+    )
+    city = models.CharField(max_length=100, blank=True, default="")
+    state = models.CharField(max_length=2, blank=True, default="")
+    country = models.CharField(max_length=2, blank=True, default="")
+    valid_number = models.BooleanField(null=True)
+    validation_status = models.CharField(
+        max_length=20, choices=ValidationStatus.choices, default=ValidationStatus.NOT_VALIDATED
+    )
+    validation_attempted = models.BooleanField(default=False)
+    validation_date = models.DateTimeField(null=True, blank=True)
+    validation_source = models.CharField(max_length=20, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="number_project_uniq")
+        ]
+        indexes = [
+            models.Index(fields=["task"], name="number_task_idx"),
+            models.Index(fields=["project", "brand"], name="number_project_brand_idx"),
+            models.Index(fields=["project", "line_type"], name="number_project_type_idx"),
+        ]
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.e164
+
+    @property
+    def e164(self) -> str:
+        return e164(self.number)
+
+    @property
+    def national(self) -> str:
+        return national_format(self.number)
+
+    @property
+    def area_code(self) -> str:
+        return self.number[1:4]

@@ -1,0 +1,121 @@
+"""Write generated numbers in bulk: COPY on PostgreSQL, batched INSERT on SQLite.
+
+Rows are written with "insert unless already there" semantics, because another
+task may add numbers to the same project at the same time; callers learn how
+many rows really landed and draw again for the rest.
+"""
+
+import io
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+import numpy as np
+from django.db import IntegrityError, connection, transaction
+
+from phonegen.prefixes.selectors import PrefixInfo
+
+from ..models import PhoneNumber
+
+logger = logging.getLogger(__name__)
+
+TABLE = PhoneNumber._meta.db_table
+COLUMNS = (
+    "project_id", "task_id", "number", "extension", "prefix", "carrier", "brand",
+    "line_type", "city", "state", "country", "valid_number", "validation_status",
+    "validation_attempted", "validation_date", "validation_source", "created_at",
+)
+
+
+def numbers_insert(
+    *,
+    project_id: int,
+    task_id: str,
+    numbers: np.ndarray,
+    owners: Sequence[PrefixInfo],
+    now: datetime,
+) -> int:
+    """Store sorted national ``numbers`` (int64), each with ``owners[i]``'s prefix
+    data; return how many were new to the project. Run inside a transaction."""
+    if len(numbers) == 0:
+        return 0
+    if connection.vendor == "postgresql":
+        return _copy_postgresql(project_id, task_id, numbers, owners, now)
+    return _insert_rows(project_id, task_id, numbers, owners, now)
+
+
+def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
+    text = _copy_text(project_id, task_id, numbers, owners, now)
+    columns = ", ".join(COLUMNS)
+
+    # Fast path: COPY straight into the table. Only a number another task stored
+    # meanwhile can make it fail; then the batch goes through a staging table.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.connection.cursor().copy(
+                f"COPY {TABLE} ({columns}) FROM STDIN"
+            ) as copy:
+                copy.write(text)
+        return len(numbers)
+    except IntegrityError:
+        logger.info("task %s: batch met numbers stored concurrently, merging", task_id)
+
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        raw.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS phonegen_staging "
+            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
+        raw.execute("DELETE FROM phonegen_staging")
+        with raw.copy(f"COPY phonegen_staging ({columns}) FROM STDIN") as copy:
+            copy.write(text)
+        raw.execute(
+            f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM phonegen_staging "
+            "ON CONFLICT (project_id, number) DO NOTHING"
+        )
+        return raw.rowcount
+
+
+def _copy_text(project_id, task_id, numbers, owners, now) -> str:
+    stamp = now.isoformat()
+    head = f"{project_id}\t{task_id}\t1"
+    out = io.StringIO()
+    for national, info in zip(numbers.tolist(), owners):
+        out.write(
+            f"{head}{national}\t\t{info.prefix}\t{_esc(info.carrier)}\t"
+            f"{_esc(info.brand)}\t{info.line_type}\t{_esc(info.city)}\t{info.state}\t"
+            f"{info.country}\tt\tvalid\tt\t{stamp}\tinternal\t{stamp}\n"
+        )
+    return out.getvalue()
+
+
+def _esc(value: str) -> str:
+    # COPY text format: backslash, tab and newlines must be escaped.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return (
+            value.replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r")
+        )
+    return value
+
+
+def _insert_rows(project_id, task_id, numbers, owners, now) -> int:
+    columns = ", ".join(COLUMNS)
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    task = str(task_id).replace("-", "")  # Django stores UUIDs as 32 hex on SQLite
+    now = connection.ops.adapt_datetimefield_value(now)
+    rows = [
+        (
+            project_id, task, f"1{national}", "", info.prefix, info.carrier, info.brand,
+            info.line_type, info.city, info.state, info.country, True, "valid", True,
+            now, "internal", now,
+        )
+        for national, info in zip(numbers.tolist(), owners)
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} ({columns}) VALUES ({placeholders}) "
+            "ON CONFLICT (project_id, number) DO NOTHING",
+            rows,
+        )
+        return cursor.rowcount

@@ -1,0 +1,200 @@
+"""Create, start, advance, finish and cancel task records."""
+
+import logging
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from phonegen.errors import Conflict
+
+from .events import Throttle, task_publish
+from .models import ACTIVE_STATUSES, Task, TaskStatus, TaskType
+
+logger = logging.getLogger(__name__)
+
+# At most this many progress events a second per task reach the channel layer.
+PROGRESS_EVENTS_PER_SECOND = 4
+
+
+class TaskCancelled(Exception):
+    """Raised inside a running task when its owner asked to cancel it."""
+
+
+def task_create(
+    *,
+    user: AbstractBaseUser,
+    task_type: TaskType,
+    params: dict,
+    total_items: int,
+    project=None,
+) -> Task:
+    """A new pending task; the caller enqueues it once its transaction commits."""
+    return Task.objects.create(
+        user=user,
+        project=project,
+        task_type=task_type,
+        params=params,
+        total_items=total_items,
+        current_step="Waiting for a worker",
+    )
+
+
+def task_enqueue(task: Task) -> None:
+    """Hand ``task`` to the background runner once the current transaction commits."""
+    from .dispatch import dispatch
+
+    transaction.on_commit(lambda: dispatch(task.task_id))
+
+
+def task_cancel(*, task: Task) -> Task:
+    """Cancel a pending task at once, or ask a running one to stop after its batch."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.is_finished:
+            raise Conflict(
+                f"The task is already {task.status} and cannot be cancelled.",
+                errors={"task_id": [f"Task is {task.status}."]},
+            )
+
+        task.cancel_requested = True
+        if task.status == TaskStatus.PENDING:
+            _finish(task, TaskStatus.CANCELLED, step="Cancelled before it started")
+        else:
+            task.save(update_fields=["cancel_requested"])
+
+    if task.status == TaskStatus.CANCELLED:
+        task_publish(task, "task_cancelled")
+    logger.info("task %s: cancel requested (status %s)", task.task_id, task.status)
+    return task
+
+
+class ProgressReporter:
+    """Saves a running task's progress and tells its WebSocket clients.
+
+    Services call :meth:`advance` once per batch, inside the transaction that
+    stores the batch, so that the progress a client sees never runs ahead of
+    what is stored.
+    """
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self._throttle = Throttle(1 / PROGRESS_EVENTS_PER_SECOND)
+
+    def check_cancelled(self) -> None:
+        """Raise :class:`TaskCancelled` if the owner has asked to cancel."""
+        requested = (
+            Task.objects.filter(pk=self.task.pk)
+            .values_list("cancel_requested", flat=True)
+            .first()
+        )
+        if requested:
+            raise TaskCancelled()
+
+    def advance(
+        self,
+        *,
+        processed: int,
+        successful: int,
+        failed: int = 0,
+        step: str = "",
+        total: int | None = None,
+    ) -> None:
+        """Record how far the task has got (absolute counts, not increments)."""
+        task = self.task
+        now = timezone.now()
+        if total is not None:
+            task.total_items = total
+        task.processed_items = processed
+        task.successful_items = successful
+        task.failed_items = failed
+        task.progress = _percent(processed, task.total_items)
+        task.current_step = step or task.current_step
+        task.estimated_completion = _estimate(task, now)
+        task.heartbeat_at = now
+        task.save(
+            update_fields=[
+                "total_items", "processed_items", "successful_items", "failed_items",
+                "progress", "current_step", "estimated_completion", "heartbeat_at",
+            ]
+        )
+
+        if self._throttle.ready():
+            transaction.on_commit(lambda: task_publish(task, "task_progress"))
+
+
+def task_start(task: Task) -> Task | None:
+    """Mark ``task`` in progress for this attempt; None when it must not run.
+
+    A finished task (say, delivered twice) or one whose cancel was asked before it
+    started is left alone.
+    """
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.status not in ACTIVE_STATUSES:
+            return None
+        if task.cancel_requested:
+            _finish(task, TaskStatus.CANCELLED, step="Cancelled before it started")
+            task_publish(task, "task_cancelled")
+            return None
+
+        now = timezone.now()
+        first_attempt = task.started_at is None
+        task.status = TaskStatus.IN_PROGRESS
+        task.started_at = task.started_at or now
+        task.heartbeat_at = now
+        task.attempts += 1
+        task.current_step = "Starting" if first_attempt else "Resuming"
+        task.save(
+            update_fields=[
+                "status", "started_at", "heartbeat_at", "attempts", "current_step"
+            ]
+        )
+
+    task_publish(task, "task_started")
+    return task
+
+
+def task_complete(task: Task, *, result: dict, step: str = "Completed") -> None:
+    task.result_data = result
+    task.progress = 100
+    _finish(task, TaskStatus.COMPLETED, step=step)
+    task_publish(task, "task_completed")
+
+
+def task_mark_cancelled(task: Task, *, result: dict) -> None:
+    task.result_data = result
+    _finish(task, TaskStatus.CANCELLED, step="Cancelled")
+    task_publish(task, "task_cancelled")
+
+
+def task_fail(task: Task, *, message: str, result: dict | None = None) -> None:
+    task.error_message = message
+    if result is not None:
+        task.result_data = result
+    _finish(task, TaskStatus.FAILED, step="Failed")
+    task_publish(task, "task_failed")
+
+
+def _finish(task: Task, status: TaskStatus, *, step: str) -> None:
+    now = timezone.now()
+    task.status = status
+    task.current_step = step
+    task.completed_at = now
+    task.estimated_completion = None
+    task.save()
+
+
+def _percent(processed: int, total: int) -> int:
+    if total <= 0:
+        return 0
+    return min(100, processed * 100 // total)
+
+
+def _estimate(task: Task, now):
+    if task.started_at is None or task.processed_items <= 0 or task.total_items <= 0:
+        return None
+    elapsed = (now - task.started_at).total_seconds()
+    remaining = task.total_items - task.processed_items
+    return now + timedelta(seconds=elapsed / task.processed_items * remaining)

@@ -1,0 +1,37 @@
+"""WebSocket authentication: a DRF token in ``?token=`` or the session cookie."""
+
+from urllib.parse import parse_qs
+
+from channels.auth import AuthMiddlewareStack
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from django.contrib.auth.models import AnonymousUser
+
+
+@database_sync_to_async
+def _user_for_token(key: str):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+class TokenOrSessionAuthMiddleware(BaseMiddleware):
+    """Sets ``scope["user"]`` from ``?token=``, else from the session cookie.
+
+    A token that is given but wrong leaves the user anonymous even when a
+    session exists, so a bad token is always refused rather than ignored.
+    """
+
+    def __init__(self, inner) -> None:
+        super().__init__(AuthMiddlewareStack(inner))
+
+    async def __call__(self, scope, receive, send):
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+        keys = query.get("token")
+        if keys:
+            user = await _user_for_token(keys[0])
+            scope = dict(scope, token_user=user or AnonymousUser(), token_given=True)
+        return await super().__call__(scope, receive, send)
