@@ -1,11 +1,12 @@
 """WebSocket consumers that relay task events to their owner."""
 
+import asyncio
 import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .events import task_payload, user_group
+from .events import register_server_loop, task_payload, user_group
 from .models import ACTIVE_STATUSES, Task, TaskType
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class TaskConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=refusal)
             return
 
+        register_server_loop(asyncio.get_running_loop())
         self.user = user
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)

@@ -4,11 +4,12 @@ The same payload answers ``tasks/{id}/progress/`` and goes out over the channel
 layer, so polling and WebSockets always agree.
 """
 
+import asyncio
 import logging
 import time
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 
 from .models import Task
 
@@ -67,12 +68,41 @@ def task_publish(task: Task, event_type: str) -> None:
 
     # "task_progress" travels as "task.progress", handled by a consumer's task_progress.
     message = {"type": event_type.replace("_", ".", 1), "task": task_payload(task)}
+    group = user_group(task.user_id)
     try:
-        async_to_sync(layer.group_send)(user_group(task.user_id), message)
+        if isinstance(layer, InMemoryChannelLayer):
+            _send_in_process(layer, group, message)
+        else:
+            async_to_sync(layer.group_send)(group, message)
     except Exception:
         logger.warning(
             "task %s: could not publish %s", task.task_id, event_type, exc_info=True
         )
+
+
+_server_loop: asyncio.AbstractEventLoop | None = None
+
+
+def register_server_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Remember the event loop that serves WebSockets in this process."""
+    global _server_loop
+    _server_loop = loop
+
+
+def _send_in_process(layer: InMemoryChannelLayer, group: str, message: dict) -> None:
+    # The in-process layer's queues belong to the server's event loop; a task
+    # thread must hand the send to that loop instead of running its own.
+    loop = _server_loop
+    if loop is None or loop.is_closed():
+        return  # no socket has ever connected to this process: nobody listens
+    try:
+        running = asyncio.get_running_loop()
+    except RuntimeError:
+        running = None
+    if running is loop:
+        loop.create_task(layer.group_send(group, message))
+        return
+    asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
 
 
 class Throttle:
