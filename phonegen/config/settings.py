@@ -6,6 +6,7 @@ tasks in threads of the server process, an in-process channel layer.
 channels-redis.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,13 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
+            },
+            # A file, not the in-memory default: background threads need WAL
+            # and a busy timeout, which a shared in-memory database lacks.
+            "TEST": {
+                "NAME": env_str(
+                    "SQLITE_TEST_PATH", str(VAR_DIR / f"test-{os.getpid()}.sqlite3")
+                )
             },
         }
     }

@@ -33,12 +33,17 @@ def draw_in_block(
     base: int, count: int, excluded: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
     """``count`` distinct numbers of the block starting at ``base``, sorted,
-    none of them at an ``excluded`` offset."""
+    none of them at an ``excluded`` offset.
+
+    When fewer than ``count`` offsets remain (another writer took some since the
+    shares were allocated), all that remain are returned: the caller draws the
+    shortfall again.
+    """
     if len(excluded) == 0:
         offsets = rng.choice(BLOCK_SIZE, size=count, replace=False)
     else:
         pool = np.setdiff1d(np.arange(BLOCK_SIZE, dtype=np.int64), excluded)
-        offsets = rng.choice(pool, size=count, replace=False)
+        offsets = rng.choice(pool, size=min(count, len(pool)), replace=False)
 
     offsets.sort()
     return base + offsets

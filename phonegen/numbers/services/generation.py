@@ -76,9 +76,16 @@ class Pool:
 
 
 def generation_start(
-    *, user: AbstractBaseUser, project: Project, request: GenerationRequest
+    *,
+    user: AbstractBaseUser,
+    project: Project,
+    request: GenerationRequest,
+    enqueue: bool = True,
 ) -> Task:
     """Check that ``request`` can be met in full, then create and queue its task.
+
+    With ``enqueue=False`` the task is only created, for a caller that runs it
+    itself (the legacy synchronous endpoint, the CLI).
 
     Raises :class:`Unprocessable` (422) for an area code or filter the prefix
     database has nothing for, and :class:`NotEnoughNumbers` when fewer numbers
@@ -102,7 +109,8 @@ def generation_start(
             params=request.as_params(),
             total_items=request.quantity,
         )
-        task_enqueue(task)
+        if enqueue:
+            task_enqueue(task)
 
     logger.info(
         "task %s: generation of %d numbers in %s queued (%d available)",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
+from psycopg.errors import UniqueViolation
 from django.db import IntegrityError, connection, transaction
 
 from phonegen.prefixes.selectors import PrefixInfo
@@ -57,14 +58,14 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
             ) as copy:
                 copy.write(text)
         return len(numbers)
-    except IntegrityError:
+    except (IntegrityError, UniqueViolation):
         logger.info("task %s: batch met numbers stored concurrently, merging", task_id)
 
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
         raw.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS phonegen_staging "
-            f"(LIKE {TABLE} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+            "CREATE TEMP TABLE IF NOT EXISTS phonegen_staging ON COMMIT DELETE ROWS "
+            f"AS SELECT {columns} FROM {TABLE} WITH NO DATA"
         )
         raw.execute("DELETE FROM phonegen_staging")
         with raw.copy(f"COPY phonegen_staging ({columns}) FROM STDIN") as copy:
