@@ -1,0 +1,90 @@
+# phonegen: `make run` serves the embedded default on port 6161 from a bare
+# checkout; `make test` runs the suite on SQLite, then on PostgreSQL.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Written after a successful install, so that later runs skip pip entirely.
+STAMP := $(VENV)/.phonegen-installed
+# Also handed to phonegen_user as PHONEGEN_PORT, so its curl lines match.
+PORT ?= 6161
+
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/phonegen
+# Only for the pytest process of the PostgreSQL run, which needs a key once
+# DATABASE_URL is set; e2e processes get a random one from the harness.
+TEST_SECRET_KEY ?= phonegen-tests-only-not-a-secret
+PYTEST_ARGS ?=
+
+# REDIS_URL stays unset for pytest itself: with it, in-process tests would queue
+# work for a Celery worker that is not there. e2e tests start their own.
+PYTEST_SQLITE = env -u DATABASE_URL -u REDIS_URL \
+	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
+PYTEST_POSTGRES = env -u REDIS_URL DATABASE_URL=$(TEST_DATABASE_URL) \
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/pytest $(PYTEST_ARGS)
+
+# nanpa-blocks is the only loader `make run` uses that records OCNs, and it runs
+# last: rows with an OCN mean both loads are done.
+PREFIXES_LOADED := import sys; from phonegen.prefixes.models import PhonePrefix; \
+	sys.exit(0 if PhonePrefix.objects.exclude(ocn="").exists() else 1)
+
+.PHONY: venv install run test test-sqlite test-postgres lint format bench clean
+
+venv: $(PY)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	@if $(PY) manage.py shell --no-imports -c '$(PREFIXES_LOADED)'; then \
+		echo "Prefix data already loaded."; \
+	else \
+		$(PY) manage.py load_prefixes --source libphonenumber && \
+		$(PY) manage.py load_prefixes --source nanpa-blocks; \
+	fi
+	PHONEGEN_PORT=$(PORT) $(PY) manage.py phonegen_user
+	PHONEGEN_PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
+
+# Both runs always happen; pytest's exit code 5 (nothing collected) is fine for
+# one of them, but not for both.
+test: $(STAMP)
+	@failed=0; ran=0; \
+	$(PYTEST_SQLITE); rc=$$?; \
+	case $$rc in 0) ran=1;; 5) ;; *) failed=1;; esac; \
+	echo "make test: SQLite run exited with $$rc"; \
+	$(PYTEST_POSTGRES); rc=$$?; \
+	case $$rc in 0) ran=1;; 5) ;; *) failed=1;; esac; \
+	echo "make test: PostgreSQL run exited with $$rc"; \
+	if [ $$failed = 0 ] && [ $$ran = 0 ]; then \
+		echo "make test: no test ran in either run" >&2; failed=1; \
+	fi; \
+	exit $$failed
+
+test-sqlite: $(STAMP)
+	$(PYTEST_SQLITE)
+
+test-postgres: $(STAMP)
+	$(PYTEST_POSTGRES)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) -m phonegen.bench
+
+clean:
+	rm -rf var $(STAMP)

@@ -1,0 +1,396 @@
+"""Real processes for end-to-end tests.
+
+A fresh PostgreSQL database, Celery workers and ASGI servers started as
+subprocesses of the test run, each writing its log to a file, so that a test
+sees the product as a deployment runs it: over HTTP, WebSockets, the broker
+and the database, with nothing mocked. ``tests/conftest.py`` wraps these in
+fixtures.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+import psycopg
+import redis
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+MANAGE_PY = ROOT / "manage.py"
+PYTHON = sys.executable
+
+PG_ADMIN_URL = os.environ.get(
+    "PHONEGEN_E2E_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
+# A Redis database of its own, so that e2e runs neither see nor flush the
+# broker queues of a service running on the same Redis.
+REDIS_URL = os.environ.get("PHONEGEN_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+DB_PREFIX = "phonegen_e2e_"
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 15.0
+TAIL_LINES = 40
+
+# Every process started in this test run, for the log tails of a failure report.
+STARTED: list[ManagedProcess] = []
+
+
+class ProcessError(RuntimeError):
+    """A process did not start, or a command failed; the message has its log."""
+
+
+def postgres_problem(url: str = PG_ADMIN_URL) -> str | None:
+    """Why PostgreSQL at ``url`` cannot be used, or None when it can."""
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error as exc:
+        return f"PostgreSQL at {_without_password(url)} is unreachable: {exc}"
+    return None
+
+
+def redis_problem(url: str = REDIS_URL) -> str | None:
+    """Why Redis at ``url`` cannot be used, or None when it can."""
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        return f"Redis at {url} is unreachable: {exc}"
+    return None
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def flush_redis(url: str = REDIS_URL) -> None:
+    redis.Redis.from_url(url, socket_connect_timeout=3).flushdb()
+
+
+def e2e_environment(
+    *, database_url: str, redis_url: str, var_dir: Path
+) -> dict[str, str]:
+    """The environment of every e2e subprocess: one database, one Redis, one key."""
+    env = dict(os.environ)
+    for name in ("DATABASE_URL", "REDIS_URL", "PHONEGEN_TASK_RUNNER", "SQLITE_PATH"):
+        env.pop(name, None)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "phonegen.config.settings",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "SECRET_KEY": secrets.token_urlsafe(40),
+            "PHONEGEN_VAR_DIR": str(var_dir),
+            "LOG_LEVEL": "INFO",
+            # Logs reach their files as they happen, not when a buffer fills.
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+def run_manage(
+    env: Mapping[str, str], *args: str, check: bool = True, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py ARGS`` in a subprocess; raise with its output if it fails."""
+    result = subprocess.run(
+        [PYTHON, str(MANAGE_PY), *args],
+        check=False,
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
+    if check and result.returncode != 0:
+        raise ProcessError(
+            f"manage.py {' '.join(args)} exited with {result.returncode}\n"
+            f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+        )
+    return result
+
+
+def has_management_command(env: Mapping[str, str], name: str) -> bool:
+    return run_manage(env, "help", name, check=False, timeout=120).returncode == 0
+
+
+class TestDatabase:
+    """A uniquely named PostgreSQL database, dropped by :meth:`drop`."""
+
+    __test__ = False  # a helper, not a test class for pytest to collect
+
+    def __init__(self, admin_url: str = PG_ADMIN_URL) -> None:
+        self.admin_url = admin_url
+        self.name = f"{DB_PREFIX}{os.getpid()}_{secrets.token_hex(4)}"
+        parts = urlsplit(admin_url)
+        self.url = urlunsplit(parts._replace(path=f"/{self.name}"))
+
+    def create(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            _drop_stale_databases(conn)
+            conn.execute(
+                sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name))
+            )
+
+    def drop(self) -> None:
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            # FORCE ends connections a killed process may have left behind.
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(self.name)
+                )
+            )
+
+    def connect(self) -> psycopg.Connection:
+        return psycopg.connect(self.url, autocommit=True)
+
+
+def _drop_stale_databases(conn: psycopg.Connection) -> None:
+    """Drop e2e databases left by test runs that died before their cleanup."""
+    rows = conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE %s",
+        (DB_PREFIX.replace("_", r"\_") + "%",),
+    ).fetchall()
+    for (name,) in rows:
+        match = re.fullmatch(rf"{DB_PREFIX}(\d+)_[0-9a-f]+", name)
+        if match and not Path(f"/proc/{match.group(1)}").exists():
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(name)
+                )
+            )
+
+
+class ManagedProcess:
+    """A subprocess in its own process group, its output in a log file."""
+
+    def __init__(
+        self, name: str, argv: list[str], env: Mapping[str, str], log_dir: Path
+    ) -> None:
+        self.name = name
+        self.argv = argv
+        self.env = dict(env)
+        self.log_dir = log_dir
+        self.starts = 0
+        self.log_path = log_dir / f"{name}.log"
+        self.popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.starts += 1
+        # One file per start, so a restarted process is judged on its own log.
+        self.log_path = self.log_dir / f"{self.name}.{self.starts}.log"
+        with open(self.log_path, "wb") as log:
+            self.popen = subprocess.Popen(
+                self.argv,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        if self not in STARTED:
+            STARTED.append(self)
+        try:
+            self.wait_ready()
+        except BaseException:
+            self.kill()
+            raise
+
+    def wait_ready(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def pid(self) -> int:
+        assert self.popen is not None, f"{self.name} was never started"
+        return self.popen.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """SIGTERM to the process, then SIGKILL to its group if it lingers."""
+        if self.popen is None:
+            return
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        # Children (prefork pool, task threads) must not outlive the test run.
+        self._kill_group()
+        self.popen.wait()
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a crashed machine would."""
+        if self.popen is None:
+            return
+        self._kill_group()
+        self.popen.wait()
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def tail(self, lines: int = TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _kill_group(self) -> None:
+        try:
+            os.killpg(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+    def _wait_until(self, ready: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if ready():
+                return
+            if not self.alive:
+                raise ProcessError(
+                    f"{self.name} exited with {self.popen.returncode} before {what}; "
+                    f"log {self.log_path}:\n{self.tail()}"
+                )
+            time.sleep(0.2)
+        raise ProcessError(
+            f"{self.name} not {what} after {START_TIMEOUT:.0f}s; "
+            f"log {self.log_path}:\n{self.tail()}"
+        )
+
+
+class ServerProcess(ManagedProcess):
+    """``manage.py serve`` on a free port of 127.0.0.1."""
+
+    def __init__(
+        self, env: Mapping[str, str], log_dir: Path, *, name: str = "server"
+    ) -> None:
+        self.port = free_port()
+        argv = [PYTHON, str(MANAGE_PY), "serve", "--port", str(self.port)]
+        super().__init__(name, argv, env, log_dir)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def wait_ready(self) -> None:
+        # Any HTTP answer will do: health may report a worker still starting, and
+        # may take seconds to find that out, so only connecting is kept short.
+        def answers() -> bool:
+            try:
+                httpx.get(
+                    f"{self.url}/api/health/", timeout=httpx.Timeout(30, connect=1)
+                )
+            except httpx.TransportError:
+                return False
+            return True
+
+        self._wait_until(answers, "answering /api/health/")
+
+
+class WorkerProcess(ManagedProcess):
+    """``celery worker`` with one prefork child on the default queue."""
+
+    def __init__(
+        self, env: Mapping[str, str], log_dir: Path, *, name: str = "worker"
+    ) -> None:
+        self.nodename = f"{name}-{secrets.token_hex(3)}@{socket.gethostname()}"
+        argv = [
+            PYTHON,
+            "-m",
+            "celery",
+            "-A",
+            "phonegen.config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            f"--hostname={self.nodename}",
+            # Mingle and gossip only slow the start; tests need neither.
+            "--without-mingle",
+            "--without-gossip",
+        ]
+        super().__init__(name, argv, env, log_dir)
+
+    def wait_ready(self) -> None:
+        pattern = re.compile(rf"{re.escape(self.nodename)} ready\.")
+
+        def ready() -> bool:
+            try:
+                return bool(pattern.search(self.log_path.read_text(errors="replace")))
+            except FileNotFoundError:
+                return False
+
+        self._wait_until(ready, "ready")
+
+    def ping(self, timeout: float = 5.0) -> bool:
+        """True when this worker answers ``celery inspect ping`` over the broker."""
+        result = subprocess.run(
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "phonegen.config",
+                "inspect",
+                "ping",
+                f"--destination={self.nodename}",
+                f"--timeout={timeout}",
+            ],
+            check=False,
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout + 60,
+            stdin=subprocess.DEVNULL,
+        )
+        return result.returncode == 0 and "pong" in result.stdout
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    # Fixtures stop their processes; this covers a test run that died before.
+    for proc in STARTED:
+        if proc.alive:
+            proc.kill()
+
+
+def log_tails(lines: int = TAIL_LINES) -> list[tuple[str, str]]:
+    """(title, last lines) of every process started in this run."""
+    return [
+        (f"{proc.name} ({proc.log_path})", proc.tail(lines))
+        for proc in STARTED
+        if proc.popen is not None
+    ]
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
