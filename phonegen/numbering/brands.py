@@ -9,20 +9,22 @@ a short table of patterns; the first match names the brand.
 import re
 
 _BRAND_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("Verizon", r"\bCELLCO\b|\bVERIZON\b|\bMCI\b|\bMCIMETRO\b|\bXO\b"),
+    ("Verizon", r"\bCELLCO\b|\bVERIZON\b|\bMCI\b|\bMCIMETRO\b|\bXO\b"
+     r"|BELL ATLANTIC|\bNYNEX\b"),
     ("AT&T", r"CINGULAR|\bAT&T\b|\bAT ?& ?T\b|\bSBC\b|\bBELLSOUTH\b|PACIFIC BELL"
      r"|SOUTHWESTERN BELL|ILLINOIS BELL|MICHIGAN BELL|OHIO BELL|INDIANA BELL"
      r"|WISCONSIN BELL|\bTELEPORT COMM|\bCRICKET\b"),
     ("T-Mobile", r"T-MOBILE|\bTMOBILE\b|OMNIPOINT|METROPCS|METRO PCS|\bSPRINT\b"
-     r"|POWERTEL|VOICESTREAM|NEXTEL"),
+     r"|POWERTEL|VOICESTREAM|NEXTEL|AERIAL COMM"),
     ("Lumen", r"LEVEL 3|LEVEL3|CENTURYLINK|CENTURYTEL|\bQWEST\b|\bEMBARQ\b"
-     r"|GLOBAL CROSSING|\bLUMEN\b"),
+     r"|GLOBAL CROSSING|\bLUMEN\b|\bTW TELECOM\b"),
     ("US Cellular", r"U\.?S\.? CELLULAR|UNITED STATES CELLULAR"),
     ("Comcast", r"COMCAST"),
-    ("Charter", r"CHARTER FIBERLINK|\bCHARTER\b|TIME WARNER CABLE|SPECTRUM MOBILE"),
+    ("Charter", r"CHARTER FIBERLINK|\bCHARTER\b|TIME WARNER CA?BLE?\b"
+     r"|SPECTRUM MOBILE|BRIGHT HOUSE"),
     ("Cox", r"\bCOX\b"),
-    ("Frontier", r"FRONTIER"),
-    ("Windstream", r"WINDSTREAM"),
+    ("Frontier", r"FRONTIER|SOUTHERN NEW ENGLAND TEL"),
+    ("Windstream", r"WINDSTREAM|\bPAETEC\b|MCLEODUSA|BROADVIEW NETWORKS"),
     ("Bandwidth", r"BANDWIDTH\.COM|\bBANDWIDTH\b"),
     ("Onvoy", r"\bONVOY\b|\bINTELIQUENT\b|NEUTRAL TANDEM"),
     ("Twilio", r"TWILIO"),
@@ -37,7 +39,10 @@ _BRAND_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 _COMPILED = tuple((brand, re.compile(pattern)) for brand, pattern in _BRAND_PATTERNS)
-_SUFFIX = re.compile(r"\s*-\s*[A-Z]{2}\s*$|\s*-\s*$")
+# NANPA appends the state ("- NY", "LLC- TX") and cuts names at 30 characters,
+# which leaves stubs such as "INC. - N", "LLC - " or a trailing comma.
+_SUFFIX = re.compile(r"(?:\s+-\s*|-\s+)[A-Z]{0,2}\s*$")
+_TRAILING = " ,;"
 _SPACES = re.compile(r"\s+")
 
 
@@ -58,7 +63,7 @@ def brand_for_carrier(carrier: str | None) -> str:
         if pattern.search(upper):
             return brand
 
-    return _SUFFIX.sub("", name).strip()
+    return _SUFFIX.sub("", name).rstrip(_TRAILING)
 
 
 def known_brands() -> list[str]:

@@ -79,7 +79,9 @@ def number_list(
             number__gte=f"1{area_code}0000000", number__lte=f"1{area_code}9999999"
         )
     if carrier:
-        numbers = numbers.filter(Q(brand__iexact=carrier) | Q(carrier__icontains=carrier))
+        numbers = numbers.filter(
+            Q(brand__iexact=carrier) | Q(carrier__icontains=carrier)
+        )
     if line_type:
         numbers = numbers.filter(line_type=line_type)
     if valid is not None:
@@ -92,7 +94,10 @@ def number_list(
 
 
 def number_chunks(
-    numbers: QuerySet[PhoneNumber], *, fields: tuple[str, ...], chunk_size: int = CHUNK_SIZE
+    numbers: QuerySet[PhoneNumber],
+    *,
+    fields: tuple[str, ...],
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[list[tuple]]:
     """``(number, *fields)`` of every row of ``numbers`` (one project's), in
     number order, ``chunk_size`` rows at a time.
@@ -119,5 +124,9 @@ def number_chunks(
 
 def number_e164_list(*, task: Task) -> list[str]:
     """The E.164 forms of the numbers ``task`` stored, in number order."""
-    numbers = PhoneNumber.objects.filter(project_id=task.project_id, task_id=task.task_id)
-    return [e164(n) for n in numbers.order_by("number").values_list("number", flat=True)]
+    numbers = PhoneNumber.objects.filter(
+        project_id=task.project_id, task_id=task.task_id
+    )
+    return [
+        e164(n) for n in numbers.order_by("number").values_list("number", flat=True)
+    ]

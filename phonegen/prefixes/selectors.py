@@ -11,7 +11,14 @@ from phonegen.numbering.line_types import LineType
 from .models import PhonePrefix
 
 PREFIX_FIELDS = (
-    "prefix", "carrier", "brand", "ocn", "line_type", "city", "state", "country"
+    "prefix",
+    "carrier",
+    "brand",
+    "ocn",
+    "line_type",
+    "city",
+    "state",
+    "country",
 )
 
 

@@ -243,7 +243,7 @@ def _excluded(project: Project, pool: Pool, index: int) -> np.ndarray:
 def _taken_per_block(project: Project, npa: str) -> dict[str, int]:
     rows = (
         PhoneNumber.objects.filter(
-            project=project, number__gte=f"1{npa}", number__lt=f"1{int(npa) + 1}"
+            project=project, number__gte=f"1{npa}0000000", number__lte=f"1{npa}9999999"
         )
         .annotate(block=Substr("number", 2, 7))
         .values("block")

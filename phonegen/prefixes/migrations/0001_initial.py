@@ -4,35 +4,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PhonePrefix',
+            name="PhonePrefix",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(max_length=7, unique=True)),
-                ('npa', models.CharField(max_length=3)),
-                ('nxx', models.CharField(max_length=3)),
-                ('block', models.CharField(blank=True, max_length=1, null=True)),
-                ('carrier', models.CharField(blank=True, default='', max_length=200)),
-                ('brand', models.CharField(blank=True, default='', max_length=100)),
-                ('ocn', models.CharField(blank=True, default='', max_length=8)),
-                ('ocn_category', models.CharField(blank=True, default='', max_length=20)),
-                ('line_type', models.CharField(choices=[('mobile', 'Mobile'), ('landline', 'Landline'), ('voip', 'VoIP'), ('toll_free', 'Toll-free'), ('premium', 'Premium'), ('personal', 'Personal'), ('pager', 'Pager'), ('unknown', 'Unknown')], default='unknown', max_length=16)),
-                ('city', models.CharField(blank=True, default='', max_length=100)),
-                ('state', models.CharField(blank=True, default='', max_length=2)),
-                ('country', models.CharField(blank=True, default='', max_length=2)),
-                ('source', models.CharField(blank=True, default='', max_length=40)),
-                ('loaded_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("prefix", models.CharField(max_length=7, unique=True)),
+                ("npa", models.CharField(max_length=3)),
+                ("nxx", models.CharField(max_length=3)),
+                ("block", models.CharField(blank=True, max_length=1, null=True)),
+                ("carrier", models.CharField(blank=True, default="", max_length=200)),
+                ("brand", models.CharField(blank=True, default="", max_length=100)),
+                ("ocn", models.CharField(blank=True, default="", max_length=8)),
+                (
+                    "ocn_category",
+                    models.CharField(blank=True, default="", max_length=20),
+                ),
+                (
+                    "line_type",
+                    models.CharField(
+                        choices=[
+                            ("mobile", "Mobile"),
+                            ("landline", "Landline"),
+                            ("voip", "VoIP"),
+                            ("toll_free", "Toll-free"),
+                            ("premium", "Premium"),
+                            ("personal", "Personal"),
+                            ("pager", "Pager"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("city", models.CharField(blank=True, default="", max_length=100)),
+                ("state", models.CharField(blank=True, default="", max_length=2)),
+                ("country", models.CharField(blank=True, default="", max_length=2)),
+                ("source", models.CharField(blank=True, default="", max_length=40)),
+                ("loaded_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['prefix'],
-                'indexes': [models.Index(fields=['npa', 'nxx'], name='prefix_npa_nxx_idx')],
+                "ordering": ["prefix"],
+                "indexes": [
+                    models.Index(fields=["npa", "nxx"], name="prefix_npa_nxx_idx")
+                ],
             },
         ),
     ]

@@ -1,0 +1,57 @@
+import pytest
+
+from phonegen.prefixes.selectors import carrier_summary
+
+URL = "/api/phone-generator/carriers/"
+
+
+@pytest.mark.django_db
+class CarrierListTests:
+    def test_it_summarises_an_area_code(self, alice_client, prefixes):
+        r = alice_client.get(URL, {"area_code": "212"})
+
+        assert r.status_code == 200
+        payload = r.json()
+        assert payload["message"] == "Carriers in area code 212"
+        data = payload["data"]
+        summary = carrier_summary("212")
+        assert data["area_code"] == "212"
+        assert data["carriers"] == summary
+        assert data["totals"] == {
+            "carriers": len({row["brand"] for row in summary}),
+            "prefixes": sum(row["prefixes"] for row in summary),
+            "available_numbers": sum(row["available_numbers"] for row in summary),
+        }
+        mobile = [row for row in data["carriers"] if row["line_type"] == "mobile"]
+        assert {row["brand"] for row in mobile} >= {"AT&T", "T-Mobile"}
+
+    def test_it_answers_an_empty_summary_for_an_area_code_without_prefixes(
+        self, alice_client, prefixes
+    ):
+        r = alice_client.get(URL, {"area_code": "646"})
+
+        assert r.status_code == 200
+        data = r.json()["data"]
+        assert data["carriers"] == []
+        assert data["totals"] == {"carriers": 0, "prefixes": 0, "available_numbers": 0}
+
+    def test_it_needs_an_area_code(self, alice_client):
+        r = alice_client.get(URL)
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {"area_code": ["This field is required."]}
+
+    @pytest.mark.parametrize("area_code", ["abc", "012", "911", "2121"])
+    def test_it_refuses_a_malformed_area_code(self, alice_client, area_code):
+        r = alice_client.get(URL, {"area_code": area_code})
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == ["area_code"]
+
+    def test_it_is_the_same_for_every_user(self, alice_client, bob_client, prefixes):
+        query = {"area_code": "917"}
+
+        assert alice_client.get(URL, query).json() == bob_client.get(URL, query).json()
+
+    def test_it_needs_a_token(self, anon_client):
+        assert anon_client.get(URL, {"area_code": "212"}).status_code == 401
