@@ -190,6 +190,12 @@ PHONEGEN_SYNC_LIMIT = env_int("PHONEGEN_SYNC_LIMIT", 10_000, minimum=0)
 PHONEGEN_TASK_RETENTION_DAYS = env_int("PHONEGEN_TASK_RETENTION_DAYS", 30, minimum=1)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Imports: where uploads wait for a worker (shared by servers and workers, like
+# a media folder) and the largest file accepted.
+PHONEGEN_UPLOAD_DIR = env_str("PHONEGEN_UPLOAD_DIR", str(VAR_DIR / "uploads"))
+PHONEGEN_IMPORT_MAX_BYTES = env_int(
+    "PHONEGEN_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1024
+)
 
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -5,3 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("phonegen.api.urls")),
 ]
+
+# JSON, not HTML, for errors Django itself answers (unknown URL, crash).
+handler404 = "phonegen.api.errors.not_found"
+handler500 = "phonegen.api.errors.server_error"

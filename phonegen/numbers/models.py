@@ -93,3 +93,34 @@ class PhoneNumber(models.Model):
     @property
     def area_code(self) -> str:
         return self.number[1:4]
+
+
+class ImportOutcome(models.TextChoices):
+    STORED = "stored", "Stored"
+    DUPLICATE_IN_FILE = "duplicate_in_file", "Duplicate of an earlier line"
+    DUPLICATE_IN_PROJECT = "duplicate_in_project", "Already in the project"
+    REFUSED = "refused", "Refused"
+
+
+class ImportRow(models.Model):
+    """One line of an imported file and what became of it."""
+
+    task = models.ForeignKey(
+        "tasks.Task", on_delete=models.CASCADE, related_name="import_rows"
+    )
+    line = models.PositiveIntegerField()
+    raw = models.CharField(max_length=200, blank=True, default="")
+    outcome = models.CharField(max_length=24, choices=ImportOutcome.choices)
+    reason = models.CharField(max_length=32, blank=True, default="")
+    message = models.CharField(max_length=200, blank=True, default="")
+    number = models.CharField(max_length=11, blank=True, default="")
+    extension = models.CharField(max_length=10, blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "line"], name="import_row_line_uniq")
+        ]
+        ordering = ["task", "line"]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.outcome}"

@@ -26,10 +26,15 @@ Handler = Callable[[Task, ProgressReporter], dict]
 
 def _handlers() -> dict[str, Handler]:
     # Imported here: services of other apps import this app's models.
+    from phonegen.numbers.importing.service import import_run
     from phonegen.numbers.services.generation import generation_run
     from phonegen.numbers.services.validation import validation_run
 
-    return {TaskType.GENERATION: generation_run, TaskType.VALIDATION: validation_run}
+    return {
+        TaskType.GENERATION: generation_run,
+        TaskType.VALIDATION: validation_run,
+        TaskType.IMPORT: import_run,
+    }
 
 
 def task_run(task_id, *, final_attempt: bool = True) -> str | None:

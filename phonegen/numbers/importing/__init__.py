@@ -1,0 +1,1 @@
+"""Importing phone lists: reading files people send, then storing what they hold."""

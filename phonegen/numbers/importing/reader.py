@@ -1,0 +1,187 @@
+"""Stream the lines of an uploaded list, whatever its encoding, and find the
+column that holds phone numbers.
+
+Files are read line by line in binary and decoded one line at a time (UTF-8,
+falling back to Latin-1 for a line that is not UTF-8), so a file of a million
+lines never sits in memory and one badly encoded line spoils nothing else.
+"""
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from phonegen.errors import InvalidInput
+from phonegen.numbering.parsing import parse
+
+# A phone list line is short; longer lines are refused, not read into memory.
+MAX_LINE_BYTES = 4096
+SAMPLE_LINES = 50
+BOM = b"\xef\xbb\xbf"
+
+_DELIMITERS = (",", ";", "\t", "|")
+_PHONE_HEADERS = re.compile(
+    r"^(phone|phones|phone[ _-]?(number|no|num)|number|telephone|tel|mobile|cell"
+    r"|cell ?phone|msisdn|contact[ _-]?number|e164|fax)$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How to read a file: its delimiter, whether it has a header, which column."""
+
+    delimiter: str | None  # None: one value per line
+    has_header: bool
+    column: int
+    column_name: str
+
+    def as_params(self) -> dict:
+        return {
+            "delimiter": self.delimiter,
+            "has_header": self.has_header,
+            "column": self.column,
+            "column_name": self.column_name,
+        }
+
+    @classmethod
+    def from_params(cls, params: dict) -> "Layout":
+        return cls(
+            delimiter=params["delimiter"],
+            has_header=params["has_header"],
+            column=params["column"],
+            column_name=params["column_name"],
+        )
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, str | None]]:
+    """Yield ``(line number, text)`` for every line; text is None for a line
+    longer than :data:`MAX_LINE_BYTES`."""
+    with open(path, "rb") as f:
+        line_no = 0
+        while True:
+            chunk = f.readline(MAX_LINE_BYTES + 1)
+            if not chunk:
+                return
+            line_no += 1
+            if line_no == 1 and chunk.startswith(BOM):
+                chunk = chunk[len(BOM):]
+
+            if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
+                _skip_rest_of_line(f)
+                yield line_no, None
+                continue
+            yield line_no, _decode(chunk).rstrip("\r\n")
+
+
+def _skip_rest_of_line(f) -> None:
+    while True:
+        rest = f.readline(1 << 16)
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def _decode(chunk: bytes) -> str:
+    try:
+        return chunk.decode("utf-8")
+    except UnicodeDecodeError:
+        return chunk.decode("latin-1")
+
+
+def split_line(text: str, delimiter: str | None) -> list[str]:
+    """The cells of one line (one cell when the file has no delimiter)."""
+    if delimiter is None:
+        return [text]
+    try:
+        return next(csv.reader([text], delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return [text]
+
+
+def detect_layout(path: Path, column: str | None = None) -> Layout:
+    """Decide how to read ``path``; refuse a file whose phone column is unclear.
+
+    ``column`` names the phone column (a header name, any case, or a 1-based
+    position). Without it, a header such as ``phone`` or ``number`` decides,
+    then the column whose sample values look most like phone numbers.
+    """
+    sample = [text for _, text in _first_lines(path) if text is not None]
+    if not any(line.strip() for line in sample):
+        raise InvalidInput("The file is empty.", errors={"file": ["The file is empty."]})
+
+    delimiter = _delimiter(sample[0])
+    first = [cell.strip() for cell in split_line(sample[0], delimiter)]
+
+    if column:
+        index = _named_column(first, column)
+        has_header = not column.isdigit() or not parse(first[index]).ok
+        return Layout(delimiter, has_header, index, first[index] if has_header else "")
+
+    for index, name in enumerate(first):
+        if _PHONE_HEADERS.match(name):
+            return Layout(delimiter, True, index, name)
+
+    has_header = not any(parse(cell).ok for cell in first)
+    rows = [split_line(line, delimiter) for line in sample[1 if has_header else 0:]]
+    index = _likeliest_column(rows, len(first))
+    return Layout(delimiter, has_header, index, first[index] if has_header else "")
+
+
+def _first_lines(path: Path) -> list[tuple[int, str | None]]:
+    lines = []
+    for item in read_lines(path):
+        lines.append(item)
+        if len(lines) >= SAMPLE_LINES:
+            break
+    return lines
+
+
+def _delimiter(header: str) -> str | None:
+    counts = {d: header.count(d) for d in _DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else None
+
+
+def _named_column(header: list[str], column: str) -> int:
+    if column.isdigit() and 1 <= int(column) <= len(header):
+        return int(column) - 1
+
+    wanted = column.strip().lower()
+    for index, name in enumerate(header):
+        if name.lower() == wanted:
+            return index
+
+    names = ", ".join(repr(name) for name in header if name) or "none"
+    raise InvalidInput(
+        f"The file has no column '{column}'.",
+        errors={"column": [f"No column '{column}'; the header has {names}."]},
+    )
+
+
+def _likeliest_column(rows: list[list[str]], width: int) -> int:
+    scores = [0] * max(width, 1)
+    for cells in rows:
+        for index, cell in enumerate(cells[: len(scores)]):
+            if len(_DIGITS.findall(cell)) >= 7:
+                scores[index] += 1
+
+    best = max(range(len(scores)), key=scores.__getitem__)
+    if scores[best] == 0:
+        raise InvalidInput(
+            "No column of the file looks like phone numbers.",
+            errors={"column": ["Name the phone column with 'column'."]},
+        )
+    return best
+
+
+def count_lines(path: Path) -> int:
+    """Lines in ``path``, counted in binary blocks (no decoding, little memory)."""
+    lines = 0
+    last = b"\n"
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
