@@ -33,5 +33,5 @@ class Command(BaseCommand):
             port=port,
             log_level="info",
             lifespan="off",
-            ws="websockets",
+            ws="websockets-sansio",
         )
