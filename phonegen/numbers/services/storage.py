@@ -5,7 +5,6 @@ task may add numbers to the same project at the same time; callers learn how
 many rows really landed and draw again for the rest.
 """
 
-import io
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -49,6 +48,12 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
     text = _copy_text(project_id, task_id, numbers, owners, now)
     columns = ", ".join(COLUMNS)
 
+    # A batch whose commit a server crash loses is lost with the progress row of
+    # the same transaction, and the task redraws it when it runs again: so the
+    # commit need not wait for the WAL to reach the disk.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
     # Fast path: COPY straight into the table. Only a number another task stored
     # meanwhile can make it fail; then the batch goes through a staging table.
     try:
@@ -80,14 +85,21 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
 def _copy_text(project_id, task_id, numbers, owners, now) -> str:
     stamp = now.isoformat()
     head = f"{project_id}\t{task_id}\t1"
-    out = io.StringIO()
-    for national, info in zip(numbers.tolist(), owners):
-        out.write(
-            f"{head}{national}\t\t{info.prefix}\t{_esc(info.carrier)}\t"
-            f"{_esc(info.brand)}\t{info.line_type}\t{_esc(info.city)}\t{info.state}\t"
-            f"{info.country}\tt\tvalid\tt\t{stamp}\tinternal\t{stamp}\n"
-        )
-    return out.getvalue()
+    # Every number of a prefix shares the rest of its row: build it once.
+    tails: dict[str, str] = {}
+    for info in owners:
+        if info.prefix not in tails:
+            tails[info.prefix] = (
+                f"\t\t{info.prefix}\t{_esc(info.carrier)}\t{_esc(info.brand)}\t"
+                f"{info.line_type}\t{_esc(info.city)}\t{info.state}\t{info.country}"
+                f"\tt\tvalid\tt\t{stamp}\tinternal\t{stamp}\n"
+            )
+    return "".join(
+        [
+            f"{head}{national}{tails[info.prefix]}"
+            for national, info in zip(numbers.tolist(), owners)
+        ]
+    )
 
 
 def _esc(value: str) -> str:
