@@ -150,6 +150,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
+# `celery -A phonegen.config beat` runs the clean-up; the embedded server runs
+# it itself at start-up.
+CELERY_BEAT_SCHEDULE = {
+    "delete-old-tasks": {
+        "task": "phonegen.tasks_delete_old",
+        "schedule": env_int("PHONEGEN_CLEANUP_INTERVAL", 6 * 3600, minimum=60),
+    }
+}
+
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -22,3 +22,11 @@ def task_run_task(self, task_id: str) -> str | None:
     """Run the phonegen task ``task_id`` (generation, validation, import)."""
     final = self.request.retries >= self.max_retries
     return task_run(task_id, final_attempt=final)
+
+
+@shared_task(name="phonegen.tasks_delete_old")
+def tasks_delete_old_task() -> int:
+    """Delete finished tasks older than the retention setting (run by beat)."""
+    from .housekeeping import tasks_delete_old
+
+    return tasks_delete_old()

@@ -6,6 +6,7 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from phonegen.tasks.housekeeping import tasks_delete_old
 from phonegen.tasks.recovery import tasks_requeue_orphaned
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,9 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options) -> None:
         if settings.PHONEGEN_TASK_RUNNER == "thread":
             # Tasks of the embedded runner live in this process: any left
-            # pending or half-done by a previous run are picked up again.
+            # pending or half-done by a previous run are picked up again. There
+            # is no beat process either, so old tasks are cleaned up here.
+            tasks_delete_old()
             requeued = tasks_requeue_orphaned()
             if requeued:
                 logger.info("re-queued %d unfinished tasks", requeued)
