@@ -294,16 +294,17 @@ def _nothing_qualifies(request: GenerationRequest) -> Unprocessable:
             extra=_help(request) | {"available": 0},
         )
 
+    both = request.carrier_filter and request.type_filter
     errors: dict[str, list[str]] = {}
     if request.carrier_filter:
         errors["carrier_filter"] = [
             f"No prefix of {request.area_code} matches carrier "
-            f"'{request.carrier_filter}' with the given type."
+            f"'{request.carrier_filter}'" + (" with that line type." if both else ".")
         ]
     if request.type_filter:
         errors["type_filter"] = [
             f"No prefix of {request.area_code} has line type "
-            f"'{request.type_filter}' with the given carrier."
+            f"'{request.type_filter}'" + (" with that carrier." if both else ".")
         ]
     return Unprocessable(
         f"No numbers of {request.area_code} match the filters; "
