@@ -1,5 +1,6 @@
 """Line types, the words users write for them, and NANPA OCN categories."""
 
+import re
 from enum import StrEnum
 
 
@@ -57,3 +58,26 @@ def line_type_for_ocn_category(category: str | None) -> LineType:
     if not category:
         return LineType.UNKNOWN
     return _OCN_CATEGORIES.get(category.strip().upper(), LineType.UNKNOWN)
+
+
+# Paging companies register as wireless carriers, but their numbers reach
+# pagers, not phones.
+_PAGING_CARRIER = re.compile(
+    r"PAGING|BEEPER|\bBEEP\b|ADBEEP|\bPAGE\b|USA MOBILITY|AMERICAN MESSAGING"
+    r"|\bAQUIS\b|METROCALL|ARCH WIRELESS|\bSKYTEL\b|\bPAGENET\b"
+)
+
+
+def line_type_for_holder(category: str | None, carrier: str | None) -> LineType:
+    """The line type of a prefix from its holder: the OCN category, except that a
+    wireless paging company's numbers are pagers.
+
+    >>> line_type_for_holder("WIRELESS", "USA MOBILITY WIRELESS, INC.")
+    <LineType.PAGER: 'pager'>
+    >>> line_type_for_holder("WIRELESS", "CELLCO PARTNERSHIP DBA VERIZON WIRELESS")
+    <LineType.MOBILE: 'mobile'>
+    """
+    line_type = line_type_for_ocn_category(category)
+    if line_type == LineType.MOBILE and carrier and _PAGING_CARRIER.search(carrier.upper()):
+        return LineType.PAGER
+    return line_type

@@ -2,6 +2,7 @@ import pytest
 
 from phonegen.numbering.line_types import (
     LineType,
+    line_type_for_holder,
     line_type_for_ocn_category,
     parse_line_type,
 )
@@ -62,3 +63,20 @@ class LineTypeForOcnCategoryTests:
     )
     def test_it_maps_an_ocn_category_to_a_line_type(self, category, line_type):
         assert line_type_for_ocn_category(category) == line_type
+
+
+@pytest.mark.parametrize(
+    ("category", "carrier", "line_type"),
+    [
+        ("WIRELESS", "USA MOBILITY WIRELESS, INC.", LineType.PAGER),
+        ("WIRELESS", "AMERICAN MESSAGING SERVICES, L", LineType.PAGER),
+        ("WIRELESS", "DIAL-A-BEEPER, INC.", LineType.PAGER),
+        ("WIRELESS", "ABC PAGING CITY BEEPERS, INC.", LineType.PAGER),
+        ("PCS", "T-MOBILE USA, INC.", LineType.MOBILE),
+        ("WIRELESS", "CELLCO PARTNERSHIP DBA VERIZON WIRELESS", LineType.MOBILE),
+        ("CLEC", "PAGING TULSA, INC.", LineType.LANDLINE),
+        ("", "USA MOBILITY WIRELESS, INC.", LineType.UNKNOWN),
+    ],
+)
+def test_paging_companies_hold_pager_numbers(category, carrier, line_type):
+    assert line_type_for_holder(category, carrier) == line_type

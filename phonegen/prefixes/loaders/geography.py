@@ -5,37 +5,44 @@ where its NPA-NXX lies. Sources rarely say so: nanpa-blocks gives a block's
 holder but no place, and libphonenumber places exchanges, not blocks. Since
 the longest prefix describes a number, a block without a place would hide its
 exchange's. Two steps keep blocks placed whatever order sources are loaded in:
-a block record without a place takes its exchange's before it is written, and
-after a load that placed exchanges, blocks still without a place take theirs.
+a block record without a place keeps the one stored for it or takes its
+exchange's before it is written, and after a load that placed exchanges,
+stored blocks still without a place take theirs.
 """
 
 from django.db import connection
 
 from .common import PrefixRecord
 
-_CACHED_NPAS = 64
+_CACHED_NPAS = 16
+_NOWHERE = ("", "")
 
 
 class ExchangePlaces:
-    """City and state of stored NPA-NXX rows, fetched one NPA at a time."""
+    """City and state of stored prefixes, fetched one NPA at a time."""
 
     def __init__(self, table: str) -> None:
         self.table = table
         self.by_npa: dict[str, dict[str, tuple[str, str]]] = {}
 
     def place_blocks(self, batch: list[PrefixRecord]) -> None:
-        """Give the blocks of ``batch`` that have no city or state those of
-        their exchange, as stored or as this batch describes it."""
+        """Give the blocks of ``batch`` that have no city or state those they
+        have in store, else those of their exchange (as stored, or as this
+        batch describes it)."""
+        unplaced = [r for r in batch if len(r.prefix) == 7 and not (r.city and r.state)]
+        if not unplaced:
+            return
+
         exchanges = {r.prefix: r for r in batch if len(r.prefix) == 6}
-        for record in batch:
-            if len(record.prefix) != 7 or (record.city and record.state):
-                continue
-            city, state = self._stored(record.prefix[:6])
+        for record in unplaced:
+            places = self._places(record.prefix[:3])
+            own_city, own_state = places.get(record.prefix, _NOWHERE)
+            city, state = places.get(record.prefix[:6], _NOWHERE)
             exchange = exchanges.get(record.prefix[:6])
             if exchange is not None:
                 city, state = exchange.city or city, exchange.state or state
-            record.city = record.city or city
-            record.state = record.state or state
+            record.city = record.city or own_city or city
+            record.state = record.state or own_state or state
 
     def forget(self, batch: list[PrefixRecord]) -> None:
         """Drop what a written batch may have changed."""
@@ -43,24 +50,24 @@ class ExchangePlaces:
             if len(record.prefix) == 6:
                 self.by_npa.pop(record.prefix[:3], None)
 
-    def _stored(self, exchange: str) -> tuple[str, str]:
-        npa = exchange[:3]
+    def _places(self, npa: str) -> dict[str, tuple[str, str]]:
         places = self.by_npa.get(npa)
         if places is None:
             if len(self.by_npa) >= _CACHED_NPAS:
                 # Sources come roughly in NPA order: the oldest NPA is done.
                 del self.by_npa[next(iter(self.by_npa))]
             places = self.by_npa[npa] = self._fetch(npa)
-        return places.get(exchange, ("", ""))
+        return places
 
     def _fetch(self, npa: str) -> dict[str, tuple[str, str]]:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT prefix, city, state FROM {self.table} "
-                "WHERE npa = %s AND block IS NULL AND (city <> '' OR state <> '')",
+                "WHERE npa = %s AND (city <> '' OR state <> '')",
                 [npa],
             )
-            return {prefix: (city, state) for prefix, city, state in cursor}
+            rows = cursor.fetchall()
+        return {prefix: (city, state) for prefix, city, state in rows}
 
 
 def place_stored_blocks(table: str, npas: set[str]) -> int:

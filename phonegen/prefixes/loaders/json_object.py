@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .common import LoadError, PrefixRecord, ReadTally, in_npas, parse_prefix
-from .table import record_from_fields
+from .table import COLUMNS, record_from_fields
+
+_KEYS = (*COLUMNS, "type", "ocn", "country")
 
 
 def read(
@@ -36,7 +38,7 @@ def read(
         if not isinstance(entry, dict):
             raise LoadError(f"{where}: expected an object with a prefix.")
 
-        fields = {name: _text(entry.get(name), where) for name in entry}
+        fields = {name: _text(entry[name], where) for name in _KEYS if name in entry}
         raw_prefix = fields.get("prefix") or key
         prefix = parse_prefix(raw_prefix, where=where)
         if not in_npas(prefix, npas):

@@ -1,7 +1,10 @@
 """The ``libphonenumber`` source: what the ``phonenumbers`` package knows of NANP.
 
-For every area code libphonenumber places in a country, every exchange whose
-numbers it accepts becomes an NPA-NXX with:
+Every exchange that libphonenumber locates becomes an NPA-NXX: in the US and
+Canada, those its geocoding data names at the exchange (``"1201200"``) or finer,
+since a place known only for the whole area code says nothing of which codes
+are in service; elsewhere in the NANP, and in the toll-free, premium and
+personal-service codes, every exchange whose numbers it accepts. Each gets:
 
 - city and state from the geocoding data, the longest key that covers it
   ("1201200" Jersey City, NJ; else "1201" New Jersey);
@@ -15,7 +18,6 @@ numbers it accepts becomes an NPA-NXX with:
 """
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,54 +47,65 @@ def read(
 ) -> Iterator[PrefixRecord]:
     places = _nanp_table(GEOCODE_DATA)
     carriers = _nanp_table(CARRIER_DATA)
-    block_carriers: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for key, name in carriers.items():
-        if len(key) == 7:
-            block_carriers[key[:6]].append((key, name))
-
+    located = {key[:6] for key in places if len(key) >= 6}
     for npa in sorted(_candidate_npas(places, carriers)):
-        if npas is not None and npa not in npas:
-            continue
-        country = country_for_npa(npa)
-        if not country:
-            continue
-        country_name = ""
-        plan_type = plan_line_type(npa)
+        if npas is None or npa in npas:
+            yield from _npa_records(npa, places, carriers, located, tally)
 
-        for nxx in range(200, 1000):
-            tally.rows += 1
-            prefix = f"{npa}{nxx}"
-            if not is_valid_nxx(npa, str(nxx)):
-                tally.skip("N11 service code")
-                continue
-            line_type = _line_type(prefix, country)
-            if line_type is None:
-                tally.skip("numbers not valid for libphonenumber")
-                continue
 
-            if not country_name:
-                country_name = _country_name(prefix)
-            city, state = split_description(_longest(places, prefix), country_name)
-            record = PrefixRecord(
-                prefix,
-                carrier=_longest(carriers, prefix),
-                line_type=(plan_type or line_type).value,
+def _npa_records(
+    npa: str,
+    places: dict[str, str],
+    carriers: dict[str, str],
+    located: set[str],
+    tally: ReadTally,
+) -> Iterator[PrefixRecord]:
+    """The exchanges of ``npa`` that libphonenumber accepts, and the blocks it
+    names a carrier for."""
+    country = country_for_npa(npa)
+    if not country:
+        return
+    country_name = ""
+    plan_type = plan_line_type(npa)
+
+    for nxx in range(200, 1000):
+        tally.rows += 1
+        prefix = f"{npa}{nxx}"
+        if not is_valid_nxx(npa, str(nxx)):
+            tally.skip("N11 service code")
+            continue
+        if country in _SHARED_PATTERNS and plan_type is None and prefix not in located:
+            tally.skip("located only as a whole area code")
+            continue
+        line_type = _line_type(prefix, country)
+        if line_type is None:
+            tally.skip("numbers not valid for libphonenumber")
+            continue
+
+        country_name = country_name or _country_name(prefix)
+        city, state = split_description(_longest(places, prefix), country_name)
+        yield PrefixRecord(
+            prefix,
+            carrier=_longest(carriers, prefix),
+            line_type=(plan_type or line_type).value,
+            city=city,
+            state=state,
+            country=country,
+        )
+
+        for digit in "0123456789":
+            carrier = carriers.get(prefix + digit)
+            if carrier is None:
+                continue
+            block_type = _line_type(prefix + digit, country) or LineType.UNKNOWN
+            yield PrefixRecord(
+                prefix + digit,
+                carrier=carrier,
+                line_type=(plan_type or block_type).value,
                 city=city,
                 state=state,
                 country=country,
             )
-            yield record
-
-            for block, carrier in block_carriers.get(prefix, ()):
-                block_type = _line_type(block, country) or LineType.UNKNOWN
-                yield PrefixRecord(
-                    block,
-                    carrier=carrier,
-                    line_type=(plan_type or block_type).value,
-                    city=city,
-                    state=state,
-                    country=country,
-                )
 
 
 def _nanp_table(data: dict[str, dict[str, str]]) -> dict[str, str]:

@@ -14,9 +14,10 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from phonegen.numbering.line_types import line_type_for_ocn_category
+from phonegen.numbering.line_types import line_type_for_holder
 
 from .common import LoadError, PrefixRecord, ReadTally
+from .regions import area_code_place
 
 PACKAGE = "nanpa_lookup"
 FILE_NAME = "database.sqlite"
@@ -62,12 +63,17 @@ def read(
             if len(prefix) not in (6, 7):
                 raise LoadError(f"npanxxy {npanxxy}: not an NPA-NXX or NPA-NXX-X.")
             carrier, ocn, category, line_type = holder
+            # An exchange takes its area code's place; its blocks take the
+            # exchange's (see geography.py).
+            city, state = area_code_place(prefix[:3]) if len(prefix) == 6 else ("", "")
             yield PrefixRecord(
                 prefix,
                 carrier=carrier,
                 ocn=ocn,
                 ocn_category=category,
                 line_type=line_type,
+                city=city,
+                state=state,
             )
     except sqlite3.DatabaseError as exc:
         raise LoadError(f"{path}: not a nanpa-lookup database ({exc}).") from None
@@ -89,4 +95,4 @@ def _holder(
     category = (category or "").strip().upper()
     if category == "UNKNOWN":
         category = ""
-    return carrier, ocn, category, line_type_for_ocn_category(category).value
+    return carrier, ocn, category, line_type_for_holder(category, carrier).value

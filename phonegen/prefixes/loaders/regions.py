@@ -10,6 +10,7 @@ import functools
 
 import phonenumbers
 from phonenumbers import PhoneNumber
+from phonenumbers.geodata import GEOCODE_DATA
 
 US_STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas",
@@ -129,3 +130,11 @@ def split_description(description: str, country_name: str = "") -> tuple[str, st
     if description == country_name:
         return "", ""
     return description, ""
+
+
+@functools.cache
+def area_code_place(npa: str) -> tuple[str, str]:
+    """City and state libphonenumber gives a whole area code ("212": New York, NY;
+    "917": only NY), for sources that know who holds a code but not where."""
+    names = GEOCODE_DATA.get("1" + npa, {})
+    return split_description(names.get("en", ""))

@@ -27,6 +27,7 @@ from phonegen.prefixes.models import PhonePrefix
 
 from .common import PrefixRecord, ReadTally
 from .geography import ExchangePlaces, place_stored_blocks
+from .readahead import read_ahead
 from .regions import country_for_npa, country_for_state
 
 BATCH_SIZE = 50_000
@@ -87,7 +88,7 @@ def upsert_records(
     placed_npas: set[str] = set()
 
     with _writer(table, source, stamp) as write:
-        for batch in _batches(records, batch_size, tally):
+        for batch in read_ahead(_batches(records, batch_size, tally)):
             places.place_blocks(batch)
             counts.records += len(batch)
             counts.written += write([_row(record) for record in batch])

@@ -44,6 +44,39 @@ def snapshot() -> list[tuple]:
 
 
 @pytest.mark.django_db
+class SummaryTests:
+    def test_it_prints_the_counts_and_the_reasons_for_skipping(self, tmp_path):
+        path = csv_file(tmp_path, "prefix\n212200\n917200\n917201\n")
+
+        out = load("--source", "csv", str(path), "--npa", "212")
+
+        assert out.splitlines()[1:] == [
+            "  rows read          3",
+            "  created            1",
+            "  updated            0",
+            "  unchanged          0",
+            "  skipped            2",
+            "            2  outside the requested NPAs",
+        ]
+
+    def test_it_logs_one_line_per_load(self, caplog):
+        caplog.set_level("INFO", logger="phonegen")
+
+        prefixes_load(source="json", path=JSON_SAMPLE)
+
+        lines = [r for r in caplog.records if r.name.startswith("phonegen.prefixes")]
+        assert len(lines) == 1
+        assert (
+            lines[0]
+            .getMessage()
+            .startswith(
+                "Loaded prefixes from json: 61 rows read, 61 created, 0 updated, "
+                "0 unchanged, 0 skipped in "
+            )
+        )
+
+
+@pytest.mark.django_db
 class JsonSourceTests:
     def test_it_loads_every_prefix_of_the_sample(self):
         out = load("--source", "json", str(JSON_SAMPLE))
@@ -203,16 +236,35 @@ class NanpaBlocksSourceTests:
 
 @pytest.mark.django_db
 class LibphonenumberSourceTests:
-    def test_it_loads_212_with_its_city(self):
+    def test_it_loads_the_exchanges_it_locates_with_their_city(self):
+        """201 has exchange-level places ("Jersey City, NJ"); only those load."""
+        result = prefixes_load(source="libphonenumber", npas=["201"])
+
+        rows = PhonePrefix.objects.filter(npa="201")
+        assert result.created == rows.count() > 50
+        assert rows.get(prefix="201200").city == "Jersey City"
+        assert set(rows.values_list("country", flat=True)) == {"US"}
+        assert rows.filter(state="NJ").count() > rows.count() * 0.9
+        assert result.skipped["located only as a whole area code"] > 0
+        assert not rows.filter(nxx="911").exists()
+
+    def test_an_area_code_located_only_as_a_whole_creates_no_exchange(self):
+        """212 is "New York, NY" as a whole: that says no exchange is in service."""
         result = prefixes_load(source="libphonenumber", npas=["212"])
 
-        rows = PhonePrefix.objects.filter(npa="212")
-        assert result.created == rows.count()
-        assert rows.count() > 700
-        assert {(r.city, r.state, r.country) for r in rows} == {
-            ("New York", "NY", "US")
+        assert result.created == 0
+        assert not PhonePrefix.objects.filter(npa="212").exists()
+
+    def test_holders_without_a_place_take_their_area_codes(self):
+        prefixes_load(source="nanpa-blocks", npas=["212", "917"])
+
+        exchanges = PhonePrefix.objects.filter(block__isnull=True)
+        assert set(exchanges.filter(npa="212").values_list("city", "state")) == {
+            ("New York", "NY")
         }
-        assert not rows.filter(nxx="911").exists()
+        assert set(exchanges.filter(npa="917").values_list("city", "state")) == {
+            ("", "NY")
+        }
 
     def test_it_types_toll_free_numbers(self):
         prefixes_load(source="libphonenumber", npas=["800"])
@@ -312,6 +364,12 @@ class BadInputTests:
             load("--source", "csv", str(path))
 
         assert snapshot() == before
+
+    def test_it_refuses_a_file_that_is_not_a_nanpa_lookup_database(self, tmp_path):
+        path = csv_file(tmp_path, "prefix\n212200\n")
+
+        with pytest.raises(CommandError, match="not a nanpa-lookup database"):
+            load("--source", "nanpa-blocks", str(path))
 
     def test_it_names_the_line_of_broken_json(self, tmp_path):
         path = tmp_path / "prefixes.json"
