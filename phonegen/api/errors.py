@@ -8,7 +8,7 @@ numbers carries ``available``, ``area_code`` and ``carriers``).
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -43,6 +43,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             exc.message, code=exc.code, errors=exc.errors, extra=exc.extra
         )
         return Response(body, status=exc.status)
+
+    if isinstance(exc, RequestDataTooBig):
+        set_rollback()
+        body = error_body(
+            "The request body is too large.",
+            code="request_too_large",
+            errors={"body": [f"At most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."]},
+        )
+        return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -63,9 +63,15 @@ def number_list(
 
     ``line_type`` is a canonical line type; ``carrier`` matches a brand (any
     case) or part of the raw carrier name. A ``project_id`` that is not one of
-    ``user``'s projects raises NotFound; a ``task_id`` only filters, since
-    numbers outlive the task records that produced them.
+    ``user``'s projects, or the ``task_id`` of another user's task, raises
+    NotFound; the id of a task since cleaned up only filters, since numbers
+    outlive the task records that produced them.
     """
+    if task_id is not None and (
+        Task.objects.filter(task_id=task_id).exclude(user=user).exists()
+    ):
+        raise NotFound("Task not found.", errors={"task_id": ["No such task."]})
+
     if project_id is not None:
         numbers = PhoneNumber.objects.filter(
             project=project_get(user=user, project_id=project_id)

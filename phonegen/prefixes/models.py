@@ -29,6 +29,9 @@ class PhonePrefix(models.Model):
         max_length=16, choices=LineTypeChoices.choices, default=LineTypeChoices.UNKNOWN
     )
     city = models.CharField(max_length=100, blank=True, default="")
+    # NANPA's rate centre (abbreviated, e.g. JERSEYCITY): kept apart from the
+    # city so that a readable city name is never replaced by it.
+    rate_center = models.CharField(max_length=50, blank=True, default="")
     state = models.CharField(max_length=2, blank=True, default="")
     country = models.CharField(max_length=2, blank=True, default="")
     source = models.CharField(max_length=40, blank=True, default="")

@@ -31,6 +31,7 @@ class PrefixSerializer(serializers.ModelSerializer):
             "ocn_category",
             "line_type",
             "city",
+            "rate_center",
             "state",
             "country",
             "source",

@@ -5,10 +5,13 @@ from django.http import (
     JsonResponse,
 )
 from django.urls import Resolver404, resolve
+from django.views.decorators.csrf import csrf_exempt
 
 from ..errors import error_body, not_found
 
 
+# Exempt: a POST to an unknown URL must get the JSON 404, not a CSRF page.
+@csrf_exempt
 def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     """JSON 404 for any URL under ``/api/`` that no endpoint serves.
 

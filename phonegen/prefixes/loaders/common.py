@@ -32,6 +32,7 @@ class PrefixRecord:
     city: str = ""
     state: str = ""
     country: str = ""
+    rate_center: str = ""
 
 
 @dataclass

@@ -60,11 +60,11 @@ def read(
             state = state_code(field["state"])
             if state is None:
                 raise LoadError(f"{line}: unknown state {field['state']!r}.")
-            city = field["ratecenter"]
+            rate_center = field["ratecenter"]
             yield PrefixRecord(
                 prefix,
                 carrier=" ".join(field["company"].split()),
                 ocn=field["ocn"].upper(),
-                city="" if city.upper() == "UNKNOWN" else city,
+                rate_center="" if rate_center.upper() == "UNKNOWN" else rate_center,
                 state=state,
             )

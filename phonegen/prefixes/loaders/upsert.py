@@ -32,17 +32,19 @@ from .regions import country_for_npa, country_for_state
 
 BATCH_SIZE = 50_000
 
-_MERGED = ("carrier", "ocn", "ocn_category", "city", "state", "country")
+_MERGED = (
+    "carrier", "ocn", "ocn_category", "city", "state", "country", "rate_center"
+)  # fmt: skip
 # What a batch carries per prefix; npa, nxx and block are cut from the prefix.
 _FIELDS = (
     "prefix", "carrier", "brand", "ocn", "ocn_category", "line_type",
-    "city", "state", "country",
+    "city", "state", "country", "rate_center",
 )  # fmt: skip
 _COLUMNS = ("npa", "nxx", "block", *_FIELDS, "source", "loaded_at")
 _UNKNOWN = LineType.UNKNOWN.value
 _TEMP_TABLE = "prefix_load"
 
-Row = tuple[str, str, str, str, str, str, str, str, str]
+Row = tuple[str, ...]
 Writer = Callable[[list[Row]], int]
 
 
@@ -132,6 +134,7 @@ def _row(record: PrefixRecord) -> Row:
     return (
         record.prefix, record.carrier, _brand(record.carrier), record.ocn,
         record.ocn_category, record.line_type, record.city, record.state, country,
+        record.rate_center,
     )  # fmt: skip
 
 

@@ -133,14 +133,15 @@ class NanpaSourceTests:
         assert row.carrier == "VERIZON NEW JERSEY, INC."
         assert row.brand == "Verizon"
         assert row.ocn == "9206"
-        assert (row.city, row.state, row.country) == ("JERSEYCITY", "NJ", "US")
+        assert (row.rate_center, row.state, row.country) == ("JERSEYCITY", "NJ", "US")
+        assert row.city == ""  # a rate centre is no city name
         assert row.line_type == "unknown"
 
-    def test_it_takes_no_city_from_an_unknown_rate_centre(self):
+    def test_it_takes_no_rate_centre_from_an_unknown_one(self):
         prefixes_load(source="nanpa", path=NANPA_SAMPLE)
 
         row = PhonePrefix.objects.get(prefix="201203")
-        assert row.city == ""
+        assert row.rate_center == ""
         assert row.brand == "YMAX COMMUNICATIONS CORP."
 
     def test_it_changes_nothing_when_loaded_twice(self):

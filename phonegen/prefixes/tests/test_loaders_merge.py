@@ -67,7 +67,8 @@ class MergeTests:
         assert row.carrier == "OMNIPOINT COMMUNICATIONS, INC."
         assert row.brand == "T-Mobile"
         assert row.ocn == "6529"
-        assert row.city == "NWYRCYZN03"
+        assert row.rate_center == "NWYRCYZN03"
+        assert row.city == "New York"  # the readable city stays
 
     def test_it_never_erases_a_field_with_an_empty_one(self, tmp_path):
         prefixes_load(source="json", path=JSON_SAMPLE)
