@@ -33,3 +33,18 @@ def shared_data_path(name: str) -> Path:
 def shared_data():
     """``shared_data("numbers-messy.csv")`` gives that sample input's path."""
     return shared_data_path
+
+
+@pytest.fixture
+def json_sample() -> Path:
+    return shared_data_path("prefixes-original-format.json")
+
+
+@pytest.fixture
+def nanpa_sample() -> Path:
+    return shared_data_path("allutlzd-sample.txt")
+
+
+@pytest.fixture
+def messy_csv() -> Path:
+    return shared_data_path("numbers-messy.csv")

@@ -4,7 +4,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -12,9 +11,6 @@ from phonegen.prefixes.loaders import prefixes_load
 from phonegen.prefixes.loaders.nanpa_blocks import database_path
 from phonegen.prefixes.models import PhonePrefix
 
-SHARED_DATA = Path(settings.BASE_DIR).parent / "shared" / "data"
-JSON_SAMPLE = SHARED_DATA / "prefixes-original-format.json"
-NANPA_SAMPLE = SHARED_DATA / "allutlzd-sample.txt"
 NANPA_HEADER = (
     "State\tNPA-NXX\tOcn\tCompany\tRateCenter\tEffectiveDate\tUse\tAssignDate"
     "\tInitial/Growth"
@@ -59,10 +55,10 @@ class SummaryTests:
             "            2  outside the requested NPAs",
         ]
 
-    def test_it_logs_one_line_per_load(self, caplog):
+    def test_it_logs_one_line_per_load(self, caplog, json_sample):
         caplog.set_level("INFO", logger="phonegen")
 
-        prefixes_load(source="json", path=JSON_SAMPLE)
+        prefixes_load(source="json", path=json_sample)
 
         lines = [r for r in caplog.records if r.name.startswith("phonegen.prefixes")]
         assert len(lines) == 1
@@ -78,8 +74,8 @@ class SummaryTests:
 
 @pytest.mark.django_db
 class JsonSourceTests:
-    def test_it_loads_every_prefix_of_the_sample(self):
-        out = load("--source", "json", str(JSON_SAMPLE))
+    def test_it_loads_every_prefix_of_the_sample(self, json_sample):
+        out = load("--source", "json", str(json_sample))
 
         assert PhonePrefix.objects.count() == 61
         assert "created           61" in out
@@ -91,22 +87,22 @@ class JsonSourceTests:
         assert row.line_type == "mobile"
         assert row.source == "json"
 
-    def test_it_maps_the_types_of_the_sample(self):
-        raw = json.loads(JSON_SAMPLE.read_text())
+    def test_it_maps_the_types_of_the_sample(self, json_sample):
+        raw = json.loads(json_sample.read_text())
         mobile = {v["prefix"] for v in raw.values() if v["type"] == "Mobile"}
 
-        load("--source", "json", str(JSON_SAMPLE))
+        load("--source", "json", str(json_sample))
 
         rows = PhonePrefix.objects.all()
         assert {r.prefix for r in rows if r.line_type == "mobile"} == mobile
         assert {r.line_type for r in rows} == {"mobile", "landline"}
         assert {r.state for r in rows} == {"NY"}
 
-    def test_it_changes_nothing_when_loaded_twice(self):
-        prefixes_load(source="json", path=JSON_SAMPLE)
+    def test_it_changes_nothing_when_loaded_twice(self, json_sample):
+        prefixes_load(source="json", path=json_sample)
         before = snapshot()
 
-        result = prefixes_load(source="json", path=JSON_SAMPLE)
+        result = prefixes_load(source="json", path=json_sample)
 
         assert (result.created, result.updated, result.unchanged) == (0, 0, 61)
         assert PhonePrefix.objects.count() == 61
@@ -115,19 +111,19 @@ class JsonSourceTests:
 
 @pytest.mark.django_db
 class NanpaSourceTests:
-    def test_it_loads_every_assigned_code_of_the_sample(self):
-        rows = [line.split("\t") for line in NANPA_SAMPLE.read_text().splitlines()]
+    def test_it_loads_every_assigned_code_of_the_sample(self, nanpa_sample):
+        rows = [line.split("\t") for line in nanpa_sample.read_text().splitlines()]
         assigned = {row[1].replace("-", "") for row in rows[1:] if row[6] == "AS"}
 
-        result = prefixes_load(source="nanpa", path=NANPA_SAMPLE)
+        result = prefixes_load(source="nanpa", path=nanpa_sample)
 
         assert len(assigned) == 1599
         assert result.rows_read == len(rows) - 1
         assert result.created == len(assigned)
         assert set(PhonePrefix.objects.values_list("prefix", flat=True)) == assigned
 
-    def test_it_takes_company_ocn_state_and_rate_centre(self):
-        prefixes_load(source="nanpa", path=NANPA_SAMPLE)
+    def test_it_takes_company_ocn_state_and_rate_centre(self, nanpa_sample):
+        prefixes_load(source="nanpa", path=nanpa_sample)
 
         row = PhonePrefix.objects.get(prefix="201200")
         assert row.carrier == "VERIZON NEW JERSEY, INC."
@@ -137,18 +133,18 @@ class NanpaSourceTests:
         assert row.city == ""  # a rate centre is no city name
         assert row.line_type == "unknown"
 
-    def test_it_takes_no_rate_centre_from_an_unknown_one(self):
-        prefixes_load(source="nanpa", path=NANPA_SAMPLE)
+    def test_it_takes_no_rate_centre_from_an_unknown_one(self, nanpa_sample):
+        prefixes_load(source="nanpa", path=nanpa_sample)
 
         row = PhonePrefix.objects.get(prefix="201203")
         assert row.rate_center == ""
         assert row.brand == "YMAX COMMUNICATIONS CORP."
 
-    def test_it_changes_nothing_when_loaded_twice(self):
-        prefixes_load(source="nanpa", path=NANPA_SAMPLE)
+    def test_it_changes_nothing_when_loaded_twice(self, nanpa_sample):
+        prefixes_load(source="nanpa", path=nanpa_sample)
         before = snapshot()
 
-        out = load("--source", "nanpa", str(NANPA_SAMPLE))
+        out = load("--source", "nanpa", str(nanpa_sample))
 
         assert "created            0" in out
         assert "unchanged      1,599" in out
@@ -326,9 +322,9 @@ class BadInputTests:
         with pytest.raises(CommandError, match="needs a FILE"):
             load("--source", "csv")
 
-    def test_it_refuses_a_file_for_libphonenumber(self):
+    def test_it_refuses_a_file_for_libphonenumber(self, json_sample):
         with pytest.raises(CommandError, match="reads no file"):
-            load("--source", "libphonenumber", str(JSON_SAMPLE))
+            load("--source", "libphonenumber", str(json_sample))
 
     def test_it_refuses_a_bad_npa(self):
         with pytest.raises(CommandError, match="Not an area code: 112"):
@@ -352,9 +348,9 @@ class BadInputTests:
         ],
     )
     def test_it_names_the_line_of_a_bad_row_and_changes_nothing(
-        self, tmp_path, line, message
+        self, tmp_path, line, message, json_sample
     ):
-        prefixes_load(source="json", path=JSON_SAMPLE)
+        prefixes_load(source="json", path=json_sample)
         before = snapshot()
         path = csv_file(
             tmp_path,

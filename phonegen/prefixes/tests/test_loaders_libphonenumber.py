@@ -1,7 +1,7 @@
 import phonenumbers
-from phonenumbers.geodata import GEOCODE_DATA
 import pytest
 from phonenumbers import PhoneNumber, PhoneNumberType
+from phonenumbers.geodata import GEOCODE_DATA
 
 from phonegen.prefixes.loaders import prefixes_load
 from phonegen.prefixes.models import PhonePrefix

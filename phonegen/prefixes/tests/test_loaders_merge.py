@@ -1,17 +1,10 @@
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from phonegen.prefixes.loaders import prefixes_load
 from phonegen.prefixes.models import PhonePrefix
 
-JSON_SAMPLE = (
-    Path(settings.BASE_DIR).parent
-    / "shared"
-    / "data"
-    / ("prefixes-original-format.json")
-)
 NANPA_HEADER = (
     "State\tNPA-NXX\tOcn\tCompany\tRateCenter\tEffectiveDate\tUse\tAssignDate"
     "\tInitial/Growth"
@@ -33,9 +26,9 @@ def csv_file(tmp_path: Path, *rows: str) -> Path:
 @pytest.mark.django_db
 class MergeTests:
     def test_it_overwrites_a_changed_carrier_and_keeps_what_the_new_source_lacks(
-        self, tmp_path
+        self, tmp_path, json_sample
     ):
-        prefixes_load(source="json", path=JSON_SAMPLE)
+        prefixes_load(source="json", path=json_sample)
         before = PhonePrefix.objects.get(prefix="646200")
         path = nanpa_file(
             tmp_path,
@@ -54,8 +47,8 @@ class MergeTests:
         assert row.source == "nanpa"
         assert row.loaded_at > before.loaded_at
 
-    def test_it_fills_an_empty_field_and_keeps_the_carrier(self, tmp_path):
-        prefixes_load(source="json", path=JSON_SAMPLE)
+    def test_it_fills_an_empty_field_and_keeps_the_carrier(self, tmp_path, json_sample):
+        prefixes_load(source="json", path=json_sample)
         path = nanpa_file(
             tmp_path,
             "NY\t646-203\t6529\tOMNIPOINT COMMUNICATIONS, INC.\tNWYRCYZN03\t \tAS\t\tI",
@@ -70,8 +63,8 @@ class MergeTests:
         assert row.rate_center == "NWYRCYZN03"
         assert row.city == "New York"  # the readable city stays
 
-    def test_it_never_erases_a_field_with_an_empty_one(self, tmp_path):
-        prefixes_load(source="json", path=JSON_SAMPLE)
+    def test_it_never_erases_a_field_with_an_empty_one(self, tmp_path, json_sample):
+        prefixes_load(source="json", path=json_sample)
         before = PhonePrefix.objects.get(prefix="646200")
 
         result = prefixes_load(
