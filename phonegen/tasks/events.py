@@ -18,6 +18,11 @@ logger = logging.getLogger(__name__)
 EVENT_TYPES = (
     "task_started", "task_progress", "task_completed", "task_failed", "task_cancelled"
 )
+# The last message of a task: the one a client must not miss.
+FINAL_EVENTS = ("task_completed", "task_failed", "task_cancelled")
+FINAL_EVENT_ATTEMPTS = 3
+FINAL_EVENT_RETRY_DELAY = 0.5  # seconds, times the attempt number
+IN_PROCESS_SEND_TIMEOUT = 5  # seconds a task thread waits for the server loop
 
 
 def task_payload(task: Task) -> dict:
@@ -60,27 +65,44 @@ def task_publish(task: Task, event_type: str) -> None:
     """Send ``event_type`` with the task's fields to its owner's sockets.
 
     Delivery is best effort: a full or absent channel layer must never fail the
-    task itself, which is already saved in the database.
+    task itself, which is already saved in the database. A final event is tried
+    again after a failed send, since no later message would make up for it (a
+    consumer drops a repeat).
     """
     layer = get_channel_layer()
     if layer is None:
         return
 
-    # "task_progress" travels as "task.progress", handled by a consumer's task_progress.
+    # "task_progress" travels as "task.progress", handled by a consumer's
+    # task_progress.
     message = {"type": event_type.replace("_", ".", 1), "task": task_payload(task)}
     group = user_group(task.user_id)
-    try:
-        if isinstance(layer, InMemoryChannelLayer):
-            _send_in_process(layer, group, message)
-        else:
-            async_to_sync(layer.group_send)(group, message)
-    except Exception:
-        logger.warning(
-            "task %s: could not publish %s", task.task_id, event_type, exc_info=True
-        )
+    # Only a send through Redis can fail and be tried again; an in-process send
+    # that timed out is still queued on the server loop and would go twice.
+    in_process = isinstance(layer, InMemoryChannelLayer)
+    final = event_type in FINAL_EVENTS
+    attempts = FINAL_EVENT_ATTEMPTS if final and not in_process else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            if in_process:
+                _send_in_process(layer, group, message)
+            else:
+                async_to_sync(layer.group_send)(group, message)
+            return
+        except Exception:
+            if attempt == attempts:
+                logger.warning(
+                    "task %s: could not publish %s",
+                    task.task_id, event_type, exc_info=True,
+                )
+                return
+            time.sleep(FINAL_EVENT_RETRY_DELAY * attempt)
 
 
 _server_loop: asyncio.AbstractEventLoop | None = None
+# Sends scheduled on the server loop itself; asyncio keeps only weak references
+# to tasks, so an unreferenced one could vanish before it has run.
+_pending_sends: set[asyncio.Task] = set()
 
 
 def register_server_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -93,16 +115,21 @@ def _send_in_process(layer: InMemoryChannelLayer, group: str, message: dict) -> 
     # The in-process layer's queues belong to the server's event loop; a task
     # thread must hand the send to that loop instead of running its own.
     loop = _server_loop
-    if loop is None or loop.is_closed():
-        return  # no socket has ever connected to this process: nobody listens
+    if loop is None or loop.is_closed() or not loop.is_running():
+        # No socket has connected to this process, or the server is stopping:
+        # nobody listens, and a stopped loop would never run the send.
+        return
     try:
         running = asyncio.get_running_loop()
     except RuntimeError:
         running = None
     if running is loop:
-        loop.create_task(layer.group_send(group, message))
+        send = loop.create_task(layer.group_send(group, message))
+        _pending_sends.add(send)
+        send.add_done_callback(_pending_sends.discard)
         return
-    asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop).result(5)
+    future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
+    future.result(IN_PROCESS_SEND_TIMEOUT)
 
 
 class Throttle:
@@ -112,9 +139,11 @@ class Throttle:
         self.interval = interval
         self._last = 0.0
 
-    def ready(self) -> bool:
+    def ready(self, *, force: bool = False) -> bool:
+        """True when an event may go now; ``force`` lets it through regardless
+        (and restarts the interval), for an event that must not be skipped."""
         now = time.monotonic()
-        if now - self._last >= self.interval:
+        if force or now - self._last >= self.interval:
             self._last = now
             return True
         return False

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from .consumers import TaskConsumer
+from .consumers import GenerationTaskConsumer, TaskConsumer
 
 websocket_urlpatterns = [
-    path("ws/phone-generation/<str:user_id>/", TaskConsumer.as_asgi(generation_only=True)),
-    path("ws/tasks/<str:user_id>/", TaskConsumer.as_asgi(generation_only=False)),
+    path("ws/phone-generation/<str:user_id>/", GenerationTaskConsumer.as_asgi()),
+    path("ws/tasks/<str:user_id>/", TaskConsumer.as_asgi()),
 ]

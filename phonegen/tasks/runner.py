@@ -97,7 +97,10 @@ def task_run(task_id, *, final_attempt: bool = True) -> str | None:
 
 def _fail_safely(task_id, message: str) -> None:
     # Re-read the row: the in-memory task may hold progress from a rolled-back batch.
-    task = Task.objects.get(pk=task_id)
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        logger.warning("task %s: deleted while it ran (its project went)", task_id)
+        return
     task_fail(task, message=message)
 
 

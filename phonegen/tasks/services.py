@@ -120,7 +120,11 @@ class ProgressReporter:
             ]
         )
 
-        if self._throttle.ready():
+        # The throttle keeps slow clients and the channel layer's per-channel
+        # capacity out of trouble; the batch that reaches the total always gets
+        # through, so the last progress a client sees is the real last one.
+        last = task.total_items > 0 and processed >= task.total_items
+        if self._throttle.ready(force=last):
             transaction.on_commit(lambda: task_publish(task, "task_progress"))
 
 
@@ -136,7 +140,9 @@ def task_start(task: Task) -> Task | None:
             return None
         if task.cancel_requested:
             _finish(task, TaskStatus.CANCELLED, step="Cancelled before it started")
-            task_publish(task, "task_cancelled")
+            # Sent once committed, so a client that reads the task on hearing
+            # of it finds it cancelled.
+            transaction.on_commit(lambda: task_publish(task, "task_cancelled"))
             return None
 
         now = timezone.now()

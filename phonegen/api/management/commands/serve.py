@@ -1,6 +1,7 @@
 """Serve the HTTP API and WebSockets (ASGI) on one port."""
 
 import logging
+import re
 
 import uvicorn
 from django.conf import settings
@@ -10,6 +11,22 @@ from phonegen.tasks.housekeeping import tasks_delete_old
 from phonegen.tasks.recovery import tasks_requeue_orphaned
 
 logger = logging.getLogger(__name__)
+
+
+_TOKEN = re.compile(r"(token=)[^&\s\"']+")
+
+
+class HideTokens(logging.Filter):
+    """Masks ``?token=`` in access log lines: a WebSocket URL carries one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(
+                _TOKEN.sub(r"\1***", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        record.msg = _TOKEN.sub(r"\1***", str(record.msg))
+        return True
 
 
 class Command(BaseCommand):
@@ -28,6 +45,9 @@ class Command(BaseCommand):
             requeued = tasks_requeue_orphaned()
             if requeued:
                 logger.info("re-queued %d unfinished tasks", requeued)
+
+        for name in ("uvicorn.access", "uvicorn.error"):
+            logging.getLogger(name).addFilter(HideTokens())
 
         self.stdout.write(f"phonegen listening on http://{host}:{port}/")
         uvicorn.run(
