@@ -44,6 +44,13 @@ class Conflict(PhonegenError):
     code = "conflict"
 
 
+class PayloadTooLarge(PhonegenError):
+    """An upload larger than the configured limit."""
+
+    status = 413
+    code = "too_large"
+
+
 class Unprocessable(PhonegenError):
     """Well-formed but impossible, e.g. more numbers asked than exist."""
 
@@ -53,3 +60,14 @@ class Unprocessable(PhonegenError):
 
 class NotEnoughNumbers(Unprocessable):
     code = "not_enough_numbers"
+
+
+class TooManyRequests(PhonegenError):
+    """A per-user limit is reached; ``retry_after`` seconds is a fair wait."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

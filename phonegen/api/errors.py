@@ -42,7 +42,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         body = error_body(
             exc.message, code=exc.code, errors=exc.errors, extra=exc.extra
         )
-        return Response(body, status=exc.status)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after else None
+        return Response(body, status=exc.status, headers=headers)
 
     if isinstance(exc, RequestDataTooBig):
         set_rollback()

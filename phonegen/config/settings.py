@@ -184,7 +184,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "phonegen.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": f"{env_int('PHONEGEN_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
+        "auth_token": "20/minute",
+    },
 }
+# Unfinished (pending or running) tasks one user may have at once.
+PHONEGEN_MAX_ACTIVE_TASKS = env_int("PHONEGEN_MAX_ACTIVE_TASKS", 8, minimum=1)
+
+# Request counts for the rate limits live in the cache: Redis when there is one,
+# so that every server process counts together.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "phonegen",
+        }
+    }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "phonegen API",

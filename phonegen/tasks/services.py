@@ -4,10 +4,11 @@ import logging
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from phonegen.errors import Conflict
+from phonegen.errors import Conflict, TooManyRequests
 
 from .events import Throttle, task_publish
 from .models import ACTIVE_STATUSES, Task, TaskStatus, TaskType
@@ -30,7 +31,20 @@ def task_create(
     total_items: int,
     project=None,
 ) -> Task:
-    """A new pending task; the caller enqueues it once its transaction commits."""
+    """A new pending task; the caller enqueues it once its transaction commits.
+
+    Refused with 429 when the user already has as many unfinished tasks as
+    ``PHONEGEN_MAX_ACTIVE_TASKS`` allows.
+    """
+    limit = settings.PHONEGEN_MAX_ACTIVE_TASKS
+    active = Task.objects.filter(user=user, status__in=ACTIVE_STATUSES).count()
+    if active >= limit:
+        raise TooManyRequests(
+            f"You have {active} unfinished tasks; at most {limit} may run at once.",
+            errors={"tasks": [f"Wait for a task to finish (limit {limit})."]},
+            retry_after=10,
+        )
+
     return Task.objects.create(
         user=user,
         project=project,
