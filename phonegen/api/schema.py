@@ -19,6 +19,7 @@ _ERROR_TEXT = {
     403: "user_id names another user.",
     404: "No such object among the caller's own.",
     409: "Conflicts with the current state.",
+    413: "The upload is larger than the server accepts.",
     415: "Unsupported media type.",
     422: "Well-formed but impossible; the body adds what is available.",
     429: "Too many requests; Retry-After says when to try again.",

@@ -8,10 +8,12 @@ from .views.docs import DocsSwaggerApi, docs_asset
 from .views.fallback import api_not_found
 from .views.generation import GenerationLegacyApi, GenerationStartApi
 from .views.health import HealthApi
+from .views.imports import ImportRowListApi, ImportStartApi
 from .views.numbers import NumberExportApi, NumberListApi
 from .views.prefixes import CarrierListApi, PrefixListApi
 from .views.projects import ProjectsApi
 from .views.tasks import TaskCancelApi, TaskListApi, TaskProgressApi
+from .views.validation import ValidationLegacyApi, ValidationStartApi
 
 app_name = "api"
 
@@ -22,7 +24,15 @@ generation_patterns = [
         name="generation-start",
     ),
     path("generate-numbers/", GenerationLegacyApi.as_view(), name="generation-legacy"),
-    # validate-numbers-enhanced/ and validate-numbers/ join here.
+]
+
+validation_patterns = [
+    path(
+        "validate-numbers-enhanced/",
+        ValidationStartApi.as_view(),
+        name="validation-start",
+    ),
+    path("validate-numbers/", ValidationLegacyApi.as_view(), name="validation-legacy"),
 ]
 
 task_patterns = [
@@ -36,7 +46,12 @@ task_patterns = [
 number_patterns = [
     path("numbers/", NumberListApi.as_view(), name="number-list"),
     path("numbers/export/", NumberExportApi.as_view(), name="number-export"),
-    # numbers/import/ joins here.
+    path("numbers/import/", ImportStartApi.as_view(), name="import-start"),
+    path(
+        "numbers/import/<str:task_id>/rows/",
+        ImportRowListApi.as_view(),
+        name="import-rows",
+    ),
 ]
 
 prefix_patterns = [
@@ -50,7 +65,11 @@ api_patterns = [
     path(
         "phone-generator/",
         include(
-            generation_patterns + task_patterns + number_patterns + prefix_patterns
+            generation_patterns
+            + validation_patterns
+            + task_patterns
+            + number_patterns
+            + prefix_patterns
         ),
     ),
     path("health/", HealthApi.as_view(), name="health"),

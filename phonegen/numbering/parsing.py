@@ -2,13 +2,16 @@
 
 Accepted: ``(212) 555-0123``, ``212.555.0123``, ``212/555-0123``, ``+1 212 555
 0123``, ``1-212-555-0123``, ``2125550123.0`` (a spreadsheet's float), with an
-optional extension (``x101``, ``ext. 101``, ``extension 101``, ``#101``).
+optional extension (``x101``, ``ext. 101``, ``ext=101``, ``extension 101``,
+``#101``). Full-width digits and typographic dashes, as word processors and
+East Asian keyboards write them, read as their ASCII forms.
 Refused, with a reason: letters, scientific notation (the digits are already
-lost), too few or too many digits, another country code, and numbers that break
-a NANP rule.
+lost), too few or too many digits, digits of other scripts, another country
+code, and numbers that break a NANP rule.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,13 +47,18 @@ MESSAGES = {
     Reason.NOT_DIGITS: "Not all digits.",
 }
 
-_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-_SPREADSHEET_FLOAT = re.compile(r"^(\d+)\.0+$")
+# Digits are ASCII only: ``\d`` would also take Arabic-Indic and other
+# scripts' digits, which would then be stored as they are.
+_SCIENTIFIC = re.compile(r"^[+-]?[0-9]+(?:[.,][0-9]+)?[eE][+-]?[0-9]+$")
+_SPREADSHEET_FLOAT = re.compile(r"^([0-9]+)\.0+$")
 _EXTENSION = re.compile(
-    r"(?:\s*[,;]?\s*(?:ext\.?|extension|x|#)\s*)(\d{1,7})$", re.IGNORECASE
+    r"(?:\s*[,;]?\s*(?:ext[.=]?|extension|x|#)\s*)([0-9]{1,7})$", re.IGNORECASE
 )
-_ALLOWED = re.compile(r"^[\d\s().\-/+]*$")
+_ALLOWED = re.compile(r"^[0-9\s().\-/+]*$")
 _LETTER = re.compile(r"[A-Za-z]")
+_NON_DIGIT = re.compile(r"[^0-9]")
+# Hyphen, non-breaking hyphen, figure dash, en and em dash, minus sign.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +87,12 @@ def parse(raw: str) -> Parsed:
     '6465429516'
     >>> parse("2.12555E+09").reason
     <ParseReason.SCIENTIFIC_NOTATION: 'scientific_notation'>
+    >>> parse("\uff12\uff11\uff12\u2013350\u20132484").national  # full-width, en dashes
+    '2123502484'
     """
-    text = raw.strip().strip("\"'").strip()
+    # NFKC turns full-width digits into ASCII and no-break spaces into spaces.
+    text = unicodedata.normalize("NFKC", raw).translate(_DASHES)
+    text = text.strip().strip("\"'").strip()
     if not text:
         return Parsed(None, reason=ParseReason.EMPTY)
     if _SCIENTIFIC.match(text):
@@ -105,7 +117,7 @@ def parse(raw: str) -> Parsed:
 
 
 def _from_digits(text: str, extension: str) -> Parsed:
-    digits = re.sub(r"\D", "", text)
+    digits = _NON_DIGIT.sub("", text)
     # 011 dials out of the NANP; ten digits starting 011 are a bad area code.
     dialled_out = digits.startswith("011") and len(digits) > 11
     international = text.startswith("+") or dialled_out

@@ -11,7 +11,7 @@ from phonegen.errors import NotFound
 from phonegen.numbering.formats import e164
 from phonegen.tasks.models import Task
 
-from .models import PhoneNumber, Project
+from .models import PhoneNumber, Project, ValidationTarget
 
 # Rows read per query when walking a large result in number order.
 CHUNK_SIZE = 2000
@@ -136,3 +136,25 @@ def number_e164_list(*, task: Task) -> list[str]:
     return [
         e164(n) for n in numbers.order_by("number").values_list("number", flat=True)
     ]
+
+
+def validation_selection(
+    *, user: AbstractBaseUser, project_id: int | None = None, task: Task | None = None
+) -> QuerySet[PhoneNumber]:
+    """The user's numbers a validation names: the ids ``task`` was given if
+    any, within ``project_id`` if set, else all of the user's numbers."""
+    numbers = PhoneNumber.objects.filter(project__owner=user)
+    if project_id is not None:
+        numbers = numbers.filter(project_id=project_id)
+    if task is not None and task.params.get("phone_id_count"):
+        targets = ValidationTarget.objects.filter(task=task).values("phone_id")
+        numbers = numbers.filter(id__in=targets)
+    return numbers
+
+
+def number_validation_list(*, task: Task, limit: int) -> list[PhoneNumber]:
+    """The first ``limit`` numbers, by id, of the validation ``task``."""
+    numbers = validation_selection(
+        user=task.user, project_id=task.params.get("project_id"), task=task
+    )
+    return list(numbers.order_by("id")[:limit])

@@ -161,6 +161,41 @@ class NumberExportTests:
         expected = project.numbers.filter(number__startswith="1212", line_type="mobile")
         assert_csv_matches(content_of(r).decode(), list(expected.order_by("number")))
 
+    def test_it_filters_by_validation_fields(self, alice_client, project):
+        make_number(project, "2123502484")
+        unassigned = make_number(
+            project,
+            "2122021234",
+            valid_number=False,
+            validation_status="unassigned_prefix",
+        )
+        malformed = make_number(
+            project, "2129111234", valid_number=False, validation_status="invalid_format"
+        )
+
+        invalid = alice_client.get(URL, {"project_id": project.id, "valid": "false"})
+        status = alice_client.get(
+            URL,
+            {
+                "project_id": project.id,
+                "validation_status": "unassigned_prefix",
+                "format": "json",
+            },
+        )
+
+        assert_csv_matches(content_of(invalid).decode(), [unassigned, malformed])
+        assert [row["e164"] for row in json.loads(content_of(status))] == [
+            "+12122021234"
+        ]
+
+    def test_it_refuses_an_unknown_validation_status(self, alice_client, project):
+        r = alice_client.get(
+            URL, {"project_id": project.id, "validation_status": "great"}
+        )
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == ["validation_status"]
+
     def test_it_writes_only_the_header_for_no_numbers(self, alice_client, project):
         r = alice_client.get(URL, {"project_id": project.id})
         text = content_of(r).decode()

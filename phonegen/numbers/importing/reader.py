@@ -13,44 +13,52 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phonegen.errors import InvalidInput
-from phonegen.numbering.parsing import parse
 
 # A phone list line is short; longer lines are refused, not read into memory.
 MAX_LINE_BYTES = 4096
 SAMPLE_LINES = 50
 BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 _DELIMITERS = (",", ";", "\t", "|")
 _PHONE_HEADERS = re.compile(
     r"^(phone|phones|phone[ _-]?(number|no|num)|number|telephone|tel|mobile|cell"
-    r"|cell ?phone|msisdn|contact[ _-]?number|e164|fax)$",
+    r"|cell ?phone|msisdn|contact[ _-]?number|e164|fax)[ _-]?[0-9]?$",
     re.IGNORECASE,
 )
-_DIGITS = re.compile(r"\d")
+_DIGITS = re.compile(r"[0-9]")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
 class Layout:
-    """How to read a file: its delimiter, whether it has a header, which column."""
+    """How to read a file: its delimiter, its header line, which column."""
 
     delimiter: str | None  # None: one value per line
-    has_header: bool
+    header_line: int  # line number of the header; 0 when there is none
     column: int
     column_name: str
+
+    @property
+    def has_header(self) -> bool:
+        return self.header_line > 0
 
     def as_params(self) -> dict:
         return {
             "delimiter": self.delimiter,
-            "has_header": self.has_header,
+            "header_line": self.header_line,
             "column": self.column,
             "column_name": self.column_name,
         }
 
     @classmethod
     def from_params(cls, params: dict) -> "Layout":
+        # Tasks queued before header_line existed said only whether line 1
+        # was a header.
+        header_line = params.get("header_line", 1 if params.get("has_header") else 0)
         return cls(
             delimiter=params["delimiter"],
-            has_header=params["has_header"],
+            header_line=header_line,
             column=params["column"],
             column_name=params["column_name"],
         )
@@ -67,7 +75,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, str | None]]:
                 return
             line_no += 1
             if line_no == 1 and chunk.startswith(BOM):
-                chunk = chunk[len(BOM):]
+                chunk = chunk[len(BOM) :]
 
             if len(chunk) > MAX_LINE_BYTES and not chunk.endswith(b"\n"):
                 _skip_rest_of_line(f)
@@ -105,36 +113,64 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
 
     ``column`` names the phone column (a header name, any case, or a 1-based
     position). Without it, a header such as ``phone`` or ``number`` decides,
-    then the column whose sample values look most like phone numbers.
+    then the column whose sample values look most like phone numbers. The
+    first line that is not blank is the header when its phone cell is a label
+    (letters, at most two digits): a first line of bad data is reported, not
+    taken for a header.
     """
-    sample = [text for _, text in _first_lines(path) if text is not None]
-    if not any(line.strip() for line in sample):
-        raise InvalidInput("The file is empty.", errors={"file": ["The file is empty."]})
+    column = (column or "").strip()
+    with open(path, "rb") as f:
+        if f.read(2) in UTF16_BOMS:
+            message = "The file is UTF-16 text; save it as CSV in UTF-8."
+            raise InvalidInput(message, errors={"file": [message]})
+    sample = _first_lines(path)
+    if not sample:
+        raise InvalidInput(
+            "The file is empty.", errors={"file": ["The file is empty."]}
+        )
 
-    delimiter = _delimiter(sample[0])
-    first = [cell.strip() for cell in split_line(sample[0], delimiter)]
+    first_line, first_text = sample[0]
+    delimiter = _delimiter(first_text)
+    first = [cell.strip() for cell in split_line(first_text, delimiter)]
 
     if column:
         index = _named_column(first, column)
-        has_header = not column.isdigit() or not parse(first[index]).ok
-        return Layout(delimiter, has_header, index, first[index] if has_header else "")
+        header = not column.isdigit() or _is_label(first[index])
+    else:
+        index = next(
+            (i for i, name in enumerate(first) if _PHONE_HEADERS.match(name)), None
+        )
+        header = index is not None
+        if index is None:
+            rows = [split_line(text, delimiter) for _, text in sample]
+            index = _likeliest_column(rows, len(first))
+            header = _is_label(first[index])
 
-    for index, name in enumerate(first):
-        if _PHONE_HEADERS.match(name):
-            return Layout(delimiter, True, index, name)
+    if header and len(sample) == 1:
+        raise InvalidInput(
+            "The file has a header but no numbers.",
+            errors={"file": ["The file has a header line and nothing else."]},
+        )
+    return Layout(
+        delimiter,
+        first_line if header else 0,
+        index,
+        first[index] if header else "",
+    )
 
-    has_header = not any(parse(cell).ok for cell in first)
-    rows = [split_line(line, delimiter) for line in sample[1 if has_header else 0:]]
-    index = _likeliest_column(rows, len(first))
-    return Layout(delimiter, has_header, index, first[index] if has_header else "")
+
+def _is_label(cell: str) -> bool:
+    return bool(_LETTERS.search(cell)) and len(_DIGITS.findall(cell)) <= 2
 
 
-def _first_lines(path: Path) -> list[tuple[int, str | None]]:
+def _first_lines(path: Path) -> list[tuple[int, str]]:
+    """The first :data:`SAMPLE_LINES` lines that are neither blank nor too long."""
     lines = []
-    for item in read_lines(path):
-        lines.append(item)
-        if len(lines) >= SAMPLE_LINES:
-            break
+    for line_no, text in read_lines(path):
+        if text is not None and text.strip():
+            lines.append((line_no, text))
+            if len(lines) >= SAMPLE_LINES:
+                break
     return lines
 
 

@@ -16,16 +16,24 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
+from django.utils import timezone
 
-from phonegen.errors import InvalidInput
+from phonegen.errors import InvalidInput, PayloadTooLarge
 from phonegen.numbering.parsing import Parsed, parse
 from phonegen.tasks.models import Task, TaskType
-from phonegen.tasks.services import ProgressReporter, task_create, task_enqueue
+from phonegen.tasks.services import (
+    ProgressReporter,
+    TaskCancelled,
+    task_create,
+    task_enqueue,
+)
 
 from ..models import ImportOutcome, ImportRow, PhoneNumber, Project
-from ..services.validation import numbers_validate
+from ..services.statistics import statistics_refresh
+from ..services.validation import numbers_validate_isolated
 from .reader import Layout, count_lines, detect_layout, read_lines, split_line
+from .storage import ReportRow, import_numbers_insert, import_rows_insert
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +47,22 @@ def upload_dir() -> Path:
     return path
 
 
+def upload_path(task: Task) -> Path:
+    """Where the file of the import ``task`` waits for its worker."""
+    if "upload" in task.params:
+        return upload_dir() / task.params["upload"]
+    return Path(task.params["path"])  # tasks queued before uploads were named
+
+
+def import_size_check(size: int | None) -> None:
+    """Refuse a file of ``size`` bytes above ``PHONEGEN_IMPORT_MAX_BYTES`` (413)."""
+    if size is not None and size > settings.PHONEGEN_IMPORT_MAX_BYTES:
+        raise _too_large()
+
+
 def import_save_upload(upload: UploadedFile) -> Path:
     """Copy an uploaded file where workers can read it; refuse one too large."""
-    if upload.size is not None and upload.size > settings.PHONEGEN_IMPORT_MAX_BYTES:
-        raise _too_large()
+    import_size_check(upload.size)
 
     path = upload_dir() / f"{uuid.uuid4().hex}.upload"
     written = 0
@@ -63,8 +83,7 @@ def import_copy_file(source: Path) -> Path:
         raise InvalidInput(
             f"No such file: {source}", errors={"file": [f"No such file: {source}"]}
         )
-    if source.stat().st_size > settings.PHONEGEN_IMPORT_MAX_BYTES:
-        raise _too_large()
+    import_size_check(source.stat().st_size)
     path = upload_dir() / f"{uuid.uuid4().hex}.upload"
     shutil.copyfile(source, path)
     return path
@@ -97,7 +116,9 @@ def import_start(
         project=project,
         task_type=TaskType.IMPORT,
         params={
-            "path": str(path),
+            # The name only: the folder is the deployment's, and clients who
+            # read a task's parameters need not learn server paths.
+            "upload": path.name,
             "filename": filename,
             "batch_size": batch_size,
             **layout.as_params(),
@@ -109,7 +130,10 @@ def import_start(
 
     logger.info(
         "task %s: import of %s (%d lines, column %r) queued",
-        task.task_id, filename, lines, layout.column_name or layout.column + 1,
+        task.task_id,
+        filename,
+        lines,
+        layout.column_name or layout.column + 1,
     )
     return task
 
@@ -118,41 +142,63 @@ def import_run(task: Task, reporter: ProgressReporter) -> dict:
     """Read the task's file batch by batch; return counts of every outcome."""
     layout = Layout.from_params(task.params)
     batch_size = task.params.get("batch_size", 1000)
-    path = Path(task.params["path"])
-    if not path.exists():
-        raise InvalidInput("The uploaded file is no longer there.")
-
-    done_lines = task.processed_items  # committed by an earlier attempt
+    path = upload_path(task)
     tally = _tally_so_far(task)
     started = time.monotonic()
+    if not path.exists():
+        if task.total_items and task.processed_items >= task.total_items:
+            # An earlier attempt read it all and removed it; only the end was lost.
+            return _result(task, tally, started, lines=task.processed_items)
+        raise InvalidInput("The uploaded file is no longer there.")
+
+    # Lines up to the last reported one were committed by an earlier attempt.
+    resume_after = _last_reported_line(task)
     batch: list[tuple[int, str, Parsed]] = []
+    lines = 0  # lines read, the header apart
+    try:
+        for line_no, text in read_lines(path):
+            if line_no == layout.header_line:
+                continue
+            lines += 1
+            if line_no <= resume_after or (text is not None and not text.strip()):
+                continue  # committed already, or a blank line: no entry to report
+            batch.append(_read_cell(line_no, text, layout))
+            if len(batch) >= batch_size:
+                _store_batch(task, batch, tally, reporter, lines=lines)
+                batch = []
+                reporter.check_cancelled()
+    except TaskCancelled:
+        path.unlink(missing_ok=True)
+        raise TaskCancelled(_result(task, tally, started, lines=lines)) from None
 
-    line_no = 0
-    for line_no, text in read_lines(path):
-        if line_no <= done_lines + layout.has_header:
-            continue  # the header, or lines an earlier attempt committed
-        if text is not None and not text.strip():
-            tally["blank"] += 1  # a blank line is no entry: nothing to report
-            continue
-        batch.append(_read_cell(line_no, text, layout))
-        if len(batch) >= batch_size:
-            _store_batch(task, batch, tally, reporter, lines=line_no - layout.has_header)
-            batch = []
-            reporter.check_cancelled()
-
-    lines = max(line_no - layout.has_header, done_lines)
     if batch or lines > task.processed_items:
         _store_batch(task, batch, tally, reporter, lines=lines)
 
     path.unlink(missing_ok=True)
-    return _result(task, tally, started)
+    result = _result(task, tally, started, lines=lines)
+    logger.info(
+        "task %s: import of %s done: %d stored, %d duplicates, %d refused",
+        task.task_id, result["file"], result["stored"],
+        result["duplicates_in_file"] + result["duplicates_in_project"],
+        result["refused"],
+    )  # fmt: skip
+    return result
 
 
-def _read_cell(line_no: int, text: str | None, layout: Layout) -> tuple[int, str, Parsed]:
+def _last_reported_line(task: Task) -> int:
+    last = ImportRow.objects.filter(task=task).aggregate(last=Max("line"))["last"]
+    return last or 0
+
+
+def _read_cell(
+    line_no: int, text: str | None, layout: Layout
+) -> tuple[int, str, Parsed]:
     if text is None:
         return line_no, "", Parsed(None, reason=LINE_TOO_LONG)
     cells = split_line(text, layout.delimiter)
     raw = cells[layout.column] if layout.column < len(cells) else ""
+    # PostgreSQL text cannot hold NUL; the report shows where one was.
+    raw = raw.replace("\x00", "\ufffd")
     return line_no, raw, parse(raw)
 
 
@@ -161,51 +207,57 @@ def _store_batch(
 ) -> None:
     project_id = task.project_id
     first_seen: dict[str, int] = {}
+    # The stored number keeps the extension of the line it came from.
+    extensions: dict[str, str] = {}
     for line_no, _, parsed in batch:
         if parsed.ok:
-            first_seen.setdefault("1" + parsed.national, line_no)
+            number = "1" + parsed.national
+            if number not in first_seen:
+                first_seen[number] = line_no
+                extensions[number] = parsed.extension
 
+    # The first batches of a large file make the tables outgrow what the
+    # planner knows of them.
+    statistics_refresh(PhoneNumber, ImportRow)
     with transaction.atomic():
         held = dict(
-            PhoneNumber.objects.filter(project_id=project_id, number__in=list(first_seen))
-            .values_list("number", "task_id")
+            PhoneNumber.objects.filter(
+                project_id=project_id, number__in=list(first_seen)
+            ).values_list("number", "task_id")
         )
         new = [n for n in first_seen if n not in held]
-        extensions = {"1" + p.national: p.extension for _, _, p in batch if p.ok}
-        PhoneNumber.objects.bulk_create(
-            [
-                PhoneNumber(
-                    project_id=project_id, task_id=task.task_id, number=number,
-                    extension=extensions.get(number, ""),
-                )
-                for number in new
-            ],
-            ignore_conflicts=True,
+        import_numbers_insert(
+            project_id=project_id,
+            task_id=task.task_id,
+            numbers=[(number, extensions[number]) for number in new],
+            now=timezone.now(),
         )
         # Another task may have stored some of them between the two queries.
-        stored = set(
+        stored_ids = dict(
             PhoneNumber.objects.filter(
                 project_id=project_id, task_id=task.task_id, number__in=new
-            ).values_list("number", flat=True)
+            ).values_list("number", "id")
         )
+        stored = set(stored_ids)
 
         rows = [
             _report_row(task, line_no, raw, parsed, first_seen, held, stored)
             for line_no, raw, parsed in batch
         ]
-        ImportRow.objects.bulk_create(rows)
+        import_rows_insert(task_id=task.task_id, rows=rows)
         for row in rows:
             tally[row.outcome] += 1
             if row.outcome == ImportOutcome.REFUSED:
                 tally[f"refused:{row.reason}"] += 1
 
         if stored:
-            checked = numbers_validate(
+            # This batch's numbers are the task's in its range of new ids.
+            checked = numbers_validate_isolated(
                 PhoneNumber.objects.filter(
-                    project_id=project_id, task_id=task.task_id, number__in=stored
-                ),
-                low=0,
-                high=None,
+                    task_id=task.task_id,
+                    id__gte=min(stored_ids.values()),
+                    id__lte=max(stored_ids.values()),
+                )
             )
             for status, n in checked.items():
                 tally[f"validation:{status}"] += n
@@ -218,28 +270,30 @@ def _store_batch(
         )
 
 
-def _report_row(task, line_no, raw, parsed, first_seen, held, stored) -> ImportRow:
-    row = ImportRow(
-        task=task, line=line_no, raw=raw[:RAW_LIMIT], extension=parsed.extension
-    )
+def _report_row(task, line_no, raw, parsed, first_seen, held, stored) -> ReportRow:
+    raw = raw[:RAW_LIMIT]
     if not parsed.ok:
-        row.outcome = ImportOutcome.REFUSED
-        row.reason = str(parsed.reason)
-        row.message = _message(parsed)
-        row.number = "1" + parsed.national if parsed.national else ""
-        return row
+        number = "1" + parsed.national if parsed.national else ""
+        return ReportRow(
+            line_no,
+            raw,
+            ImportOutcome.REFUSED.value,
+            str(parsed.reason),
+            _message(parsed),
+            number,
+            parsed.extension,
+        )
 
     number = "1" + parsed.national
-    row.number = number
     if first_seen[number] != line_no or held.get(number) == task.task_id:
-        row.outcome = ImportOutcome.DUPLICATE_IN_FILE
-        row.message = "The same number is on an earlier line."
+        outcome = ImportOutcome.DUPLICATE_IN_FILE.value
+        message = "The same number is on an earlier line."
     elif number in stored:
-        row.outcome = ImportOutcome.STORED
+        outcome, message = ImportOutcome.STORED.value, ""
     else:
-        row.outcome = ImportOutcome.DUPLICATE_IN_PROJECT
-        row.message = "The project already holds this number."
-    return row
+        outcome = ImportOutcome.DUPLICATE_IN_PROJECT.value
+        message = "The project already holds this number."
+    return ReportRow(line_no, raw, outcome, "", message, number, parsed.extension)
 
 
 def _message(parsed: Parsed) -> str:
@@ -266,15 +320,17 @@ def _tally_so_far(task: Task) -> Counter:
     return tally
 
 
-def _result(task: Task, tally: Counter, started: float) -> dict:
+def _result(task: Task, tally: Counter, started: float, *, lines: int) -> dict:
     def prefixed(prefix: str) -> dict:
-        return {k[len(prefix):]: v for k, v in tally.items() if k.startswith(prefix)}
+        return {k[len(prefix) :]: v for k, v in tally.items() if k.startswith(prefix)}
 
+    reported = sum(tally[o] for o in ImportOutcome.values)
     return {
         "file": task.params.get("filename", ""),
         "column": task.params.get("column_name") or task.params.get("column", 0) + 1,
-        "lines": sum(tally[o] for o in ImportOutcome.values),
-        "blank_lines": tally["blank"],
+        "lines": reported,
+        # Blank lines get no report row: they are what was read and not reported.
+        "blank_lines": max(0, lines - reported),
         "stored": tally[ImportOutcome.STORED],
         "duplicates_in_file": tally[ImportOutcome.DUPLICATE_IN_FILE],
         "duplicates_in_project": tally[ImportOutcome.DUPLICATE_IN_PROJECT],
@@ -285,10 +341,16 @@ def _result(task: Task, tally: Counter, started: float) -> dict:
     }
 
 
-def _too_large() -> InvalidInput:
-    limit = settings.PHONEGEN_IMPORT_MAX_BYTES // (1024 * 1024)
-    return InvalidInput(
-        f"The file is larger than {limit} MB.",
-        errors={"file": [f"Files up to {limit} MB can be imported."]},
+def _too_large() -> PayloadTooLarge:
+    limit = _size(settings.PHONEGEN_IMPORT_MAX_BYTES)
+    return PayloadTooLarge(
+        f"The file is larger than {limit}.",
+        errors={"file": [f"Files up to {limit} can be imported."]},
     )
 
+
+def _size(n: int) -> str:
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:,.{0 if n % scale == 0 else 1}f} {unit}"
+    return f"{n:,} bytes"

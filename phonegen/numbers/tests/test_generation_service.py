@@ -27,8 +27,16 @@ def _run(task):
 @pytest.mark.usefixtures("small_npa")
 class GenerationServiceTests:
     def test_it_stores_exactly_the_quantity_inside_the_filters(self, owner, project):
-        task = _run(_start(owner, project, quantity=5000, type_filter="Mobile",
-                           carrier_filter="verizon", batch_size=700))
+        task = _run(
+            _start(
+                owner,
+                project,
+                quantity=5000,
+                type_filter="Mobile",
+                carrier_filter="verizon",
+                batch_size=700,
+            )
+        )
 
         numbers = list(PhoneNumber.objects.filter(task=task))
         assert task.status == TaskStatus.COMPLETED
@@ -47,21 +55,32 @@ class GenerationServiceTests:
     def test_every_generated_number_is_valid_for_libphonenumber(self, owner, project):
         task = _run(_start(owner, project, quantity=3000))
 
-        for number in PhoneNumber.objects.filter(task=task).values_list("number", flat=True):
+        for number in PhoneNumber.objects.filter(task=task).values_list(
+            "number", flat=True
+        ):
             assert phonenumbers.is_valid_number(phonenumbers.parse("+" + number))
             assert number[4:7] != "911"
 
     def test_it_never_hands_out_fictional_numbers(self, owner, project):
         task = _run(_start(owner, project, quantity=9899, carrier_filter="T-Mobile"))
 
-        numbers = set(PhoneNumber.objects.filter(task=task).values_list("number", flat=True))
+        numbers = set(
+            PhoneNumber.objects.filter(task=task).values_list("number", flat=True)
+        )
         assert len(numbers) == 9899
         assert not any("12125550100" <= n <= "12125550199" for n in numbers)
         assert "12125551212" not in numbers
 
     def test_longest_prefix_decides_the_carrier(self, owner, project):
-        task = _run(_start(owner, project, quantity=1000, type_filter="landline",
-                           carrier_filter="AT&T"))
+        task = _run(
+            _start(
+                owner,
+                project,
+                quantity=1000,
+                type_filter="landline",
+                carrier_filter="AT&T",
+            )
+        )
 
         rows = PhoneNumber.objects.filter(task=task)
         assert rows.count() == 1000
@@ -73,8 +92,12 @@ class GenerationServiceTests:
 
         assert caught.value.extra["available"] == 18899
         brands = {(c["brand"], c["line_type"]) for c in caught.value.extra["carriers"]}
-        assert brands == {("Verizon", "mobile"), ("T-Mobile", "mobile"),
-                          ("AT&T", "landline"), ("Lumen", "landline")}
+        assert brands == {
+            ("Verizon", "mobile"),
+            ("T-Mobile", "mobile"),
+            ("AT&T", "landline"),
+            ("Lumen", "landline"),
+        }
         assert Task.objects.count() == 0
 
     def test_it_refuses_an_area_code_without_prefixes(self, owner, project):

@@ -1,0 +1,196 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from phonegen.numbers.models import PhoneNumber
+from phonegen.numbers.tests.messy_csv import (
+    MESSY_CSV,
+    NPAS,
+    STORED,
+    assert_report,
+    assert_result,
+)
+from phonegen.tasks.dispatch import wait_for_threads
+from phonegen.tasks.models import Task
+
+from .factories import nothing_created
+
+URL = "/api/phone-generator/numbers/import/"
+
+
+@pytest.fixture(autouse=True)
+def _uploads(settings, tmp_path) -> Path:
+    # Uploads wait in a folder of this test, not in the checkout's var/.
+    settings.PHONEGEN_UPLOAD_DIR = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def messy_prefixes() -> None:
+    for source in ("libphonenumber", "nanpa-blocks"):
+        call_command(
+            "load_prefixes", source=source, npas=list(NPAS), stdout=io.StringIO()
+        )
+
+
+def upload(content: bytes, name: str = "list.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def body(project, content: bytes = b"phone\n212-350-2484\n", **fields) -> dict:
+    return {"user_id": "alice", "project_id": project.id, "file": upload(content)} | (
+        fields
+    )
+
+
+def leftover_uploads(folder: Path) -> list[Path]:
+    return list(folder.glob("*")) if folder.exists() else []
+
+
+@pytest.mark.django_db(transaction=True)
+class ImportNumbersTests:
+    def test_it_imports_the_messy_file_end_to_end(
+        self, alice_client, project, messy_prefixes, _uploads
+    ):
+        with open(MESSY_CSV, "rb") as f:
+            r = alice_client.post(
+                URL, {"user_id": "alice", "project_id": project.id, "file": f}
+            )
+
+        assert r.status_code == 201, r.json()
+        assert r.json()["message"] == "Phone list import started"
+        task_id = r.json()["data"]["task_id"]
+        wait_for_threads()
+
+        progress = alice_client.get(f"/api/phone-generator/tasks/{task_id}/progress/")
+        task = progress.json()["data"]
+        assert task["status"] == "completed", task
+        assert task["task_type"] == "import"
+        assert_result(task["result_data"])
+        rows = alice_client.get(
+            r.json()["data"]["rows_url"], {"page_size": 1000}
+        ).json()["data"]
+        assert rows["count"] == 56
+        assert_report(rows["results"])
+        assert PhoneNumber.objects.filter(project=project).count() == STORED
+        assert leftover_uploads(_uploads) == []
+
+    def test_it_answers_what_it_started(self, alice_client, project):
+        r = alice_client.post(
+            URL, body(project, b"Name;Mobile\nAnn;2123502484\nBob;9175551234\n")
+        )
+
+        assert r.status_code == 201
+        data = r.json()["data"]
+        task = Task.objects.get()
+        assert data == {
+            "task_id": str(task.task_id),
+            "file": "list.csv",
+            "column": "Mobile",
+            "total_lines": 2,
+            "status": data["status"],
+            "rows_url": f"/api/phone-generator/numbers/import/{task.task_id}/rows/",
+        }
+        assert data["status"] in {"pending", "in_progress", "completed"}
+        wait_for_threads()
+        task.refresh_from_db()
+        assert task.result_data["stored"] == 2
+        progress = alice_client.get(
+            f"/api/phone-generator/tasks/{task.task_id}/progress/"
+        )
+        parameters = progress.json()["data"]["parameters"]
+        # Clients learn what was imported, not where the server kept it.
+        assert parameters["filename"] == "list.csv"
+        assert "/" not in str(parameters)
+
+
+@pytest.mark.django_db
+class ImportNumbersRefusalTests:
+    def test_it_needs_a_file(self, alice_client, project):
+        r = alice_client.post(URL, {"project_id": project.id})
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {"file": ["No file was submitted."]}
+        assert nothing_created()
+
+    def test_it_refuses_an_empty_file(self, alice_client, project):
+        r = alice_client.post(URL, body(project, b""))
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {"file": ["The submitted file is empty."]}
+        assert nothing_created()
+
+    def test_it_refuses_a_file_of_blank_lines(self, alice_client, project, _uploads):
+        r = alice_client.post(URL, body(project, b"\r\n \r\n"))
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {"file": ["The file is empty."]}
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
+
+    # The first size passes the request's length and is caught while the upload
+    # is saved; the second is refused from Content-Length before it is read.
+    @pytest.mark.parametrize("size", [4096, 200_000])
+    def test_it_answers_413_for_a_file_too_large(
+        self, alice_client, project, settings, _uploads, size
+    ):
+        settings.PHONEGEN_IMPORT_MAX_BYTES = 2048
+
+        r = alice_client.post(URL, body(project, b"2123502484\n" * (size // 11)))
+
+        assert r.status_code == 413
+        assert r.json()["errors"] == {"file": ["Files up to 2 KB can be imported."]}
+        assert r.json()["code"] == "too_large"
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
+
+    def test_it_names_an_unknown_column(self, alice_client, project, _uploads):
+        r = alice_client.post(
+            URL, body(project, b"name,phone\nAnn,2123502484\n", column="mobile")
+        )
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {
+            "column": ["No column 'mobile'; the header has 'name', 'phone'."]
+        }
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
+
+    def test_it_answers_404_for_another_users_project(
+        self, alice_client, bob_project, _uploads
+    ):
+        r = alice_client.post(URL, body(bob_project))
+
+        assert r.status_code == 404
+        assert r.json()["errors"] == {"project_id": ["No such project."]}
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
+
+    @pytest.mark.parametrize(
+        ("fields", "field"),
+        [({"batch_size": "50"}, "batch_size"), ({"project_id": "x"}, "project_id")],
+    )
+    def test_it_names_the_bad_field(self, alice_client, project, fields, field):
+        r = alice_client.post(URL, body(project) | fields)
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == [field]
+        assert nothing_created()
+
+    def test_it_needs_multipart(self, alice_client, project):
+        r = alice_client.post(URL, {"project_id": project.id}, format="json")
+
+        assert r.status_code == 415
+        assert nothing_created()
+
+    def test_it_refuses_another_users_user_id(self, alice_client, project, bob):
+        r = alice_client.post(URL, body(project, user_id="bob"))
+
+        assert r.status_code == 403
+        assert nothing_created()
+
+    def test_it_needs_a_token(self, anon_client, project):
+        assert anon_client.post(URL, body(project)).status_code == 401

@@ -1,0 +1,41 @@
+"""What the command line writes: errors on stderr, summaries on stdout."""
+
+from collections.abc import Iterable
+
+from . import CliError
+
+
+def error_report(error: Exception) -> str | None:
+    """The stderr text for ``error``, or None for an error that is a bug."""
+    from phonegen.errors import PhonegenError
+
+    if isinstance(error, CliError):
+        return f"phonegen: error: {error}\n"
+    if not isinstance(error, PhonegenError):
+        return None
+
+    lines = [f"phonegen: error: {error.message}"]
+    for field, messages in error.errors.items():
+        lines += [f"  {field}: {message}" for message in messages]
+    carriers = error.extra.get("carriers")
+    if carriers:
+        lines.append(f"What {error.extra.get('area_code', 'the area code')} has:")
+        lines += [
+            f"  {row['brand'] or '(no brand)':<32} {row['line_type']:<10}"
+            f" {row['available_numbers']:>12,} numbers"
+            for row in carriers
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def table(rows: Iterable[tuple[str, object]], *, indent: int = 2) -> list[str]:
+    """``label  value`` lines with the values right-aligned."""
+    rows = list(rows)
+    width = max((len(label) for label, _ in rows), default=0)
+    return [
+        f"{' ' * indent}{label:<{width}}  {_number(value):>10}" for label, value in rows
+    ]
+
+
+def _number(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)

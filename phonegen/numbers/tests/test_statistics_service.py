@@ -1,0 +1,47 @@
+import pytest
+from django.db import connection
+
+from phonegen.numbers.models import ImportRow, PhoneNumber
+from phonegen.numbers.services.statistics import STALE_ROWS, statistics_refresh
+
+
+def _flush_activity_counters() -> None:
+    # A backend hands its row counts to the statistics system when it goes
+    # idle, at most once a second unless asked to do it at once.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class StatisticsRefreshTests:
+    def test_it_analyzes_a_table_that_grew_and_only_then(self, project):
+        PhoneNumber.objects.bulk_create(
+            PhoneNumber(project=project, number=f"1212{n:07d}")
+            for n in range(STALE_ROWS + 2000)
+        )
+        _flush_activity_counters()
+
+        assert statistics_refresh(PhoneNumber, ImportRow) == ["numbers_phonenumber"]
+        _flush_activity_counters()
+        assert statistics_refresh(PhoneNumber, ImportRow) == []
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'numbers_phonenumber'"
+            )
+            assert cursor.fetchone()[0] == STALE_ROWS + 2000
+
+
+@pytest.mark.django_db
+class StatisticsRefreshRepeatTests:
+    def test_it_does_not_analyze_what_has_not_changed_since(self, project):
+        PhoneNumber.objects.bulk_create(
+            PhoneNumber(project=project, number=f"1212{n:07d}") for n in range(100)
+        )
+        statistics_refresh(PhoneNumber, ImportRow)
+
+        # SQLite is never analyzed; PostgreSQL not again without new changes.
+        assert statistics_refresh(PhoneNumber, ImportRow) == []
