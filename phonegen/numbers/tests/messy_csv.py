@@ -7,9 +7,15 @@ the header and line 58 is blank; neither gets a report row.
 """
 
 import csv
+import os
 from pathlib import Path
 
-SHARED_DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+SHARED_DATA = Path(
+    os.environ.get(
+        "PHONEGEN_SHARED_DATA",
+        Path(__file__).resolve().parents[3].parent / "shared" / "data",
+    )
+)
 MESSY_CSV = SHARED_DATA / "numbers-messy.csv"
 
 # The area codes the file's numbers are in; load these prefixes to validate it.
