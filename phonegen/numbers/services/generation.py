@@ -5,6 +5,7 @@ qualifies: in a usable thousands block of the area code whose owning prefix
 matches the filters, not reserved, and not yet in the project.
 """
 
+import bisect
 import logging
 import time
 from dataclasses import dataclass
@@ -182,7 +183,7 @@ def generation_run(task: Task, reporter: ProgressReporter) -> dict:
             wanted,
             request.batch_size,
             rng,
-            lambda index: _excluded(project, pool, index),
+            TakenNumbers(project, pool).excluded,
         ):
             stored += _store_batch(task, pool, batch, reporter, stored, request)
             batches += 1
@@ -225,19 +226,44 @@ def _owners(pool: Pool, batch: np.ndarray) -> list:
     return [pool.blocks[i].owner for i in indexes.tolist()]
 
 
-def _excluded(project: Project, pool: Pool, index: int) -> np.ndarray:
-    block = pool.blocks[index]
-    reserved = excluded_offsets(block.block)
-    if index not in pool.taken:
-        return reserved
+class TakenNumbers:
+    """The offsets a project already holds in the pool's blocks, read a run of
+    blocks per query (the sampler asks for them in block order)."""
 
-    low = f"1{block.base}"
-    high = f"1{block.base + 999}"
-    held = PhoneNumber.objects.filter(
-        project=project, number__gte=low, number__lte=high
-    ).values_list("number", flat=True)
-    offsets = np.fromiter((int(n) % 1000 for n in held), dtype=np.int64)
-    return np.union1d(reserved, offsets)
+    RUN = 256  # blocks with taken numbers per query
+
+    def __init__(self, project: Project, pool: Pool) -> None:
+        self.project = project
+        self.pool = pool
+        self.order = sorted(pool.taken)
+        self.cache: dict[int, np.ndarray] = {}
+
+    def excluded(self, index: int) -> np.ndarray:
+        """Offsets of block ``index`` that may not be drawn."""
+        reserved = excluded_offsets(self.pool.blocks[index].block)
+        if index not in self.pool.taken:
+            return reserved
+        if index not in self.cache:
+            self._read_run(index)
+        return np.union1d(reserved, self.cache.pop(index))
+
+    def _read_run(self, index: int) -> None:
+        start = bisect.bisect_left(self.order, index)
+        run = self.order[start : start + self.RUN]
+        blocks = self.pool.blocks
+        held = PhoneNumber.objects.filter(
+            project=self.project,
+            number__gte=f"1{blocks[run[0]].base}",
+            number__lte=f"1{blocks[run[-1]].base + 999}",
+        ).values_list("number", flat=True)
+
+        by_base: dict[int, list[int]] = {}
+        for number in held:
+            national = int(number[1:])
+            by_base.setdefault(national - national % 1000, []).append(national % 1000)
+        for i in run:
+            offsets = by_base.get(blocks[i].base, [])
+            self.cache[i] = np.array(offsets, dtype=np.int64)
 
 
 def _taken_per_block(project: Project, npa: str) -> dict[str, int]:
