@@ -3,8 +3,8 @@
 import logging
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,6 +53,12 @@ def task_create(
         total_items=total_items,
         current_step="Waiting for a worker",
     )
+
+
+def estimate_text(items: int, *, rate: int) -> str:
+    """A rough, human duration for ``items`` at ``rate`` a second: "about 3 seconds"."""
+    seconds = max(1, round(items / rate))
+    return f"about {seconds} second{'s' if seconds != 1 else ''}"
 
 
 def task_enqueue(task: Task) -> None:

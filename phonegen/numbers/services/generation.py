@@ -26,6 +26,7 @@ from phonegen.tasks.models import ACTIVE_STATUSES, Task, TaskType
 from phonegen.tasks.services import (
     ProgressReporter,
     TaskCancelled,
+    estimate_text,
     task_create,
     task_enqueue,
 )
@@ -121,8 +122,7 @@ def generation_start(
 
 
 def estimated_time(quantity: int) -> str:
-    seconds = max(1, round(quantity / ESTIMATE_RATE))
-    return f"about {seconds} second{'s' if seconds != 1 else ''}"
+    return estimate_text(quantity, rate=ESTIMATE_RATE)
 
 
 def generation_pool(*, project: Project, request: GenerationRequest) -> Pool:

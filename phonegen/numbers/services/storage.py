@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import numpy as np
-from psycopg.errors import UniqueViolation
 from django.db import IntegrityError, connection, transaction
+from psycopg.errors import UniqueViolation
 
 from phonegen.prefixes.selectors import PrefixInfo
 

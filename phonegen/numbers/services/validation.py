@@ -27,6 +27,7 @@ from phonegen.tasks.runner import TRANSIENT_ERRORS
 from phonegen.tasks.services import (
     ProgressReporter,
     TaskCancelled,
+    estimate_text,
     task_create,
     task_enqueue,
 )
@@ -104,8 +105,7 @@ def validation_start(
 
 
 def estimated_time(total: int) -> str:
-    seconds = max(1, round(total / ESTIMATE_RATE))
-    return f"about {seconds} second{'s' if seconds != 1 else ''}"
+    return estimate_text(total, rate=ESTIMATE_RATE)
 
 
 def validation_run(task: Task, reporter: ProgressReporter) -> dict:
