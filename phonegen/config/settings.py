@@ -150,13 +150,30 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
-# `celery -A phonegen.config beat` runs the clean-up; the embedded server runs
-# it itself at start-up.
+# A running task renews its lease (heartbeat) every quarter of this; one whose
+# heartbeat is older has lost its worker and is run again, at most
+# MAX_ATTEMPTS times in all. A task pending for REQUEUE_SECONDS is queued again,
+# in case its message went with a broker that restarted empty.
+PHONEGEN_TASK_LEASE_SECONDS = env_int("PHONEGEN_TASK_LEASE_SECONDS", 60, minimum=2)
+PHONEGEN_TASK_MAX_ATTEMPTS = env_int("PHONEGEN_TASK_MAX_ATTEMPTS", 5, minimum=1)
+PHONEGEN_TASK_REQUEUE_SECONDS = env_int(
+    "PHONEGEN_TASK_REQUEUE_SECONDS", 10 * 60, minimum=5
+)
+PHONEGEN_RECOVERY_INTERVAL = env_int(
+    "PHONEGEN_RECOVERY_INTERVAL", max(1, PHONEGEN_TASK_LEASE_SECONDS // 2), minimum=1
+)
+
+# `celery -A phonegen.config beat` runs the clean-up and the recovery; the
+# embedded server runs both itself at start-up.
 CELERY_BEAT_SCHEDULE = {
     "delete-old-tasks": {
         "task": "phonegen.tasks_delete_old",
         "schedule": env_int("PHONEGEN_CLEANUP_INTERVAL", 6 * 3600, minimum=60),
-    }
+    },
+    "recover-stale-tasks": {
+        "task": "phonegen.tasks_recover_stale",
+        "schedule": PHONEGEN_RECOVERY_INTERVAL,
+    },
 }
 
 if REDIS_URL:

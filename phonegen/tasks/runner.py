@@ -4,8 +4,12 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from contextlib import nullcontext
 
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+
+from .lease import Heartbeat, TaskLeaseLost
 from .models import Task, TaskType
 from .services import (
     ProgressReporter,
@@ -13,6 +17,7 @@ from .services import (
     task_complete,
     task_fail,
     task_mark_cancelled,
+    task_release,
     task_start,
 )
 
@@ -62,46 +67,89 @@ def task_run(task_id, *, final_attempt: bool = True) -> str | None:
     )
 
     try:
+        with _heartbeat(task):
+            return _run_handler(task, handler, reporter, started, final_attempt)
+    except TaskLeaseLost:
+        # Another runner took the task over while this one looked dead; what
+        # this one was writing was rolled back, the other carries on.
+        logger.warning("task %s: lease lost to another runner, stopped", task_id)
+        return None
+
+
+def _run_handler(task, handler, reporter, started, final_attempt) -> str | None:
+    task_id = task.task_id
+    try:
         result = handler(task, reporter)
     except TaskCancelled as cancelled:
         result = cancelled.args[0] if cancelled.args else {}
         task_mark_cancelled(task, result=result)
         logger.info(
             "task %s: cancelled after %d items in %.1fs",
-            task.task_id, task.successful_items, time.monotonic() - started,
+            task_id, task.successful_items, time.monotonic() - started,
         )
         return task.status
+    except TaskLeaseLost:
+        raise
     except TRANSIENT_ERRORS as error:
         if not final_attempt:
             logger.warning("task %s: transient error, will retry: %s", task_id, error)
+            _release_safely(task)
             raise
         logger.exception("task %s: failed after retries", task_id)
-        _fail_safely(task_id, "The database was unavailable; the task gave up.")
+        _fail_safely(task, "The database was unavailable; the task gave up.")
         return "failed"
     except DatabaseError:
         logger.exception("task %s: database error", task_id)
-        _fail_safely(task_id, "A database error stopped the task.")
+        _fail_safely(task, "A database error stopped the task.")
         return "failed"
     except Exception as error:
         logger.exception("task %s: failed", task_id)
-        _fail_safely(task_id, _public_message(error))
+        _fail_safely(task, _public_message(error))
         return "failed"
 
     task_complete(task, result=result)
     logger.info(
         "task %s: %s completed, %d items in %.1fs",
-        task.task_id, task.task_type, task.successful_items, time.monotonic() - started,
+        task_id, task.task_type, task.successful_items, time.monotonic() - started,
     )
     return task.status
 
 
-def _fail_safely(task_id, message: str) -> None:
-    # Re-read the row: the in-memory task may hold progress from a rolled-back batch.
-    task = Task.objects.filter(pk=task_id).first()
-    if task is None:
-        logger.warning("task %s: deleted while it ran (its project went)", task_id)
+def _heartbeat(task: Task):
+    # Only Celery workers can vanish while the service lives on; the embedded
+    # runner's threads end with the server, which re-queues them at start.
+    if settings.PHONEGEN_TASK_RUNNER == "celery":
+        return Heartbeat(task)
+    return nullcontext()
+
+
+def _release_safely(task: Task) -> None:
+    """Hand the lease back before a retry; if the database is still away, the
+    lease simply runs out and the retry or the recovery takes the task then."""
+    _drop_broken_connection()
+    try:
+        task_release(task, step="Retrying after a database error")
+    except DatabaseError as error:
+        logger.warning("task %s: lease not released: %s", task.task_id, error)
+
+
+def _fail_safely(task: Task, message: str) -> None:
+    # Re-read the row: the in-memory task may hold progress from a rolled-back
+    # batch. Only the lease's own attempt may fail it.
+    _drop_broken_connection()
+    current = Task.objects.filter(pk=task.pk, attempts=task.attempts).first()
+    if current is None:
+        logger.warning("task %s: deleted or taken over while it ran", task.pk)
         return
-    task_fail(task, message=message)
+    task_fail(current, message=message)
+
+
+def _drop_broken_connection() -> None:
+    # A connection the server ended answers every later query with an error;
+    # Django replaces it only when asked. Inside a caller's transaction it must
+    # stay, broken or not.
+    if not connection.in_atomic_block:
+        connection.close_if_unusable_or_obsolete()
 
 
 def _public_message(error: Exception) -> str:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from phonegen.errors import Conflict, TooManyRequests
 
 from .events import Throttle, task_publish
+from .lease import TaskLeaseLost, held_by, lease_expired_before
 from .models import ACTIVE_STATUSES, Task, TaskStatus, TaskType
 
 logger = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def task_create(
         params=params,
         total_items=total_items,
         current_step="Waiting for a worker",
+        # For a pending task, when it was last queued (see recovery).
+        heartbeat_at=timezone.now(),
     )
 
 
@@ -133,12 +136,20 @@ class ProgressReporter:
         task.current_step = step or task.current_step
         task.estimated_completion = _estimate(task, now)
         task.heartbeat_at = now
-        task.save(
-            update_fields=[
-                "total_items", "processed_items", "successful_items", "failed_items",
-                "progress", "current_step", "estimated_completion", "heartbeat_at",
-            ]
+        # Fenced by the lease: a runner that lost its task to another must not
+        # store its batch, so the caller's transaction is rolled back.
+        saved = held_by(task).update(
+            total_items=task.total_items,
+            processed_items=processed,
+            successful_items=successful,
+            failed_items=failed,
+            progress=task.progress,
+            current_step=task.current_step,
+            estimated_completion=task.estimated_completion,
+            heartbeat_at=now,
         )
+        if not saved:
+            raise TaskLeaseLost()
 
         # The throttle keeps slow clients and the channel layer's per-channel
         # capacity out of trouble; the batch that reaches the total always gets
@@ -149,14 +160,19 @@ class ProgressReporter:
 
 
 def task_start(task: Task) -> Task | None:
-    """Mark ``task`` in progress for this attempt; None when it must not run.
+    """Take the lease of ``task`` for this attempt; None when it must not run.
 
-    A finished task (say, delivered twice) or one whose cancel was asked before it
-    started is left alone.
+    A finished task (say, delivered twice), one that another runner holds with a
+    live heartbeat, and one whose cancel was asked before it started are left
+    alone. An in-progress task whose heartbeat is older than the lease has lost
+    its runner, and is taken over.
     """
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
         if task.status not in ACTIVE_STATUSES:
+            return None
+        if task.status == TaskStatus.IN_PROGRESS and not _lease_expired(task):
+            logger.info("task %s: held by a live runner, not started", task.pk)
             return None
         if task.cancel_requested:
             _finish(task, TaskStatus.CANCELLED, step="Cancelled before it started")
@@ -185,22 +201,38 @@ def task_start(task: Task) -> Task | None:
 def task_complete(task: Task, *, result: dict, step: str = "Completed") -> None:
     task.result_data = result
     task.progress = 100
-    _finish(task, TaskStatus.COMPLETED, step=step)
+    _finish_held(task, TaskStatus.COMPLETED, step=step)
     task_publish(task, "task_completed")
 
 
 def task_mark_cancelled(task: Task, *, result: dict) -> None:
     task.result_data = result
-    _finish(task, TaskStatus.CANCELLED, step="Cancelled")
+    _finish_held(task, TaskStatus.CANCELLED, step="Cancelled")
     task_publish(task, "task_cancelled")
 
 
+def task_release(task: Task, *, step: str) -> bool:
+    """Give the lease back so that a retry of this task may take it at once."""
+    released = held_by(task).update(
+        status=TaskStatus.PENDING, current_step=step, heartbeat_at=timezone.now()
+    )
+    return bool(released)
+
+
 def task_fail(task: Task, *, message: str, result: dict | None = None) -> None:
+    """Mark the task failed; its runner must still hold the lease."""
     task.error_message = message
     if result is not None:
         task.result_data = result
-    _finish(task, TaskStatus.FAILED, step="Failed")
+    _finish_held(task, TaskStatus.FAILED, step="Failed")
     task_publish(task, "task_failed")
+
+
+def task_give_up(task: Task, *, message: str) -> None:
+    """Fail a task that no runner holds (its last runner vanished)."""
+    task.error_message = message
+    _finish(task, TaskStatus.FAILED, step="Failed")
+    transaction.on_commit(lambda: task_publish(task, "task_failed"))
 
 
 def _finish(task: Task, status: TaskStatus, *, step: str) -> None:
@@ -210,6 +242,33 @@ def _finish(task: Task, status: TaskStatus, *, step: str) -> None:
     task.completed_at = now
     task.estimated_completion = None
     task.save()
+
+
+def _finish_held(task: Task, status: TaskStatus, *, step: str) -> None:
+    """Finish a task as its runner: only while the runner still holds the lease."""
+    task.status = status
+    task.current_step = step
+    task.completed_at = timezone.now()
+    task.estimated_completion = None
+    finished = held_by(task).update(
+        status=status,
+        current_step=step,
+        completed_at=task.completed_at,
+        estimated_completion=None,
+        progress=task.progress,
+        processed_items=task.processed_items,
+        successful_items=task.successful_items,
+        failed_items=task.failed_items,
+        total_items=task.total_items,
+        result_data=task.result_data,
+        error_message=task.error_message,
+    )
+    if not finished:
+        raise TaskLeaseLost()
+
+
+def _lease_expired(task: Task) -> bool:
+    return task.heartbeat_at is None or task.heartbeat_at < lease_expired_before()
 
 
 def _percent(processed: int, total: int) -> int:

@@ -30,3 +30,11 @@ def tasks_delete_old_task() -> int:
     from .housekeeping import tasks_delete_old
 
     return tasks_delete_old()
+
+
+@shared_task(name="phonegen.tasks_recover_stale")
+def tasks_recover_stale_task() -> dict[str, int]:
+    """Re-queue tasks that lost their worker or their message (run by beat)."""
+    from .recovery import tasks_recover_stale
+
+    return tasks_recover_stale()

@@ -142,7 +142,10 @@ class GenerationServiceTests:
         task = _run(_start(owner, project, quantity=4000, carrier_filter="Verizon"))
         kept = set(PhoneNumber.objects.filter(task=task).values_list("id", flat=True))
         PhoneNumber.objects.filter(id__in=sorted(kept)[:1500]).delete()
-        Task.objects.filter(pk=task.pk).update(status=TaskStatus.IN_PROGRESS)
+        # Its heartbeat stopped when it died: the lease has run out.
+        Task.objects.filter(pk=task.pk).update(
+            status=TaskStatus.IN_PROGRESS, heartbeat_at=None
+        )
 
         task = _run(task)
 

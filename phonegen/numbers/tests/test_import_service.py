@@ -227,7 +227,10 @@ class ImportRunTests:
         assert ImportRow.objects.filter(task=task).count() == 200
         triggers.allow(table=ImportRow._meta.db_table)
         # A worker that died leaves the task in progress; it is delivered again.
-        Task.objects.filter(pk=task.pk).update(status=TaskStatus.IN_PROGRESS)
+        # Its heartbeat stopped when it died: the lease has run out.
+        Task.objects.filter(pk=task.pk).update(
+            status=TaskStatus.IN_PROGRESS, heartbeat_at=None
+        )
         task_run(task.task_id)
 
         task.refresh_from_db()

@@ -75,7 +75,7 @@ class ProgressReporterTests:
         self, alice, alice_token
     ):
         communicator = socket(f"/ws/tasks/alice/?token={alice_token}")
-        task = await sync_to_async(make_task)(alice, status=TaskStatus.PENDING)
+        task = await sync_to_async(make_task)(alice)
         assert (await communicator.connect())[0]
         await communicator.receive_json_from(timeout=2)
 
