@@ -371,6 +371,48 @@ class WorkerProcess(ManagedProcess):
         return result.returncode == 0 and "pong" in result.stdout
 
 
+class BeatProcess(ManagedProcess):
+    """``celery beat``: the periodic clean-up and recovery of the deployment."""
+
+    def __init__(
+        self, env: Mapping[str, str], log_dir: Path, *, name: str = "beat"
+    ) -> None:
+        argv = [
+            PYTHON, "-m", "celery", "-A", "phonegen.config", "beat",
+            "--loglevel=INFO", f"--schedule={log_dir / f'{name}-schedule'}",
+        ]  # fmt: skip
+        super().__init__(name, argv, env, log_dir)
+
+    def wait_ready(self) -> None:
+        def started() -> bool:
+            try:
+                return "beat: Starting" in self.log_path.read_text(errors="replace")
+            except FileNotFoundError:
+                return False
+
+        self._wait_until(started, "started")
+
+
+class RedisProcess(ManagedProcess):
+    """A Redis server of a test's own on a free port, keeping nothing on disk, so
+    that a test may kill and restart the broker without touching anyone else's."""
+
+    def __init__(self, log_dir: Path, *, name: str = "redis") -> None:
+        self.port = free_port()
+        argv = [
+            "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+            "--save", "", "--appendonly", "no", "--dir", str(log_dir),
+        ]  # fmt: skip
+        super().__init__(name, argv, {"PATH": os.environ.get("PATH", "")}, log_dir)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def wait_ready(self) -> None:
+        self._wait_until(lambda: redis_problem(self.url) is None, "answering PING")
+
+
 @atexit.register
 def _kill_leftovers() -> None:
     # Fixtures stop their processes; this covers a test run that died before.
