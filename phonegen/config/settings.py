@@ -34,6 +34,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Production behind TLS: PHONEGEN_HTTPS=1 sends plain HTTP to HTTPS, keeps the
+# session and CSRF cookies off plain HTTP and asks browsers for HSTS. A TLS
+# proxy in front says so with X-Forwarded-Proto. Off for the embedded default,
+# which serves http://127.0.0.1.
+PHONEGEN_HTTPS = env_bool("PHONEGEN_HTTPS", False)
+if PHONEGEN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    # Both on, as `check --deploy` asks; a domain whose subdomains are not all
+    # on HTTPS turns them off.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # /api/health/ answers load balancers that probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
