@@ -71,3 +71,14 @@ class TooManyRequests(PhonegenError):
     def __init__(self, message: str | None = None, *, retry_after: int, **kwargs):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+
+
+class ServiceUnavailable(PhonegenError):
+    """A service phonegen needs (the task queue) cannot be reached just now."""
+
+    status = 503
+    code = "unavailable"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

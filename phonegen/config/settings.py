@@ -152,21 +152,19 @@ PHONEGEN_THREAD_WORKERS = env_int("PHONEGEN_THREAD_WORKERS", 2, minimum=1)
 
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=60)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# A task's state and result live in its Task row; a result backend would only
+# fill Redis, and make every enqueue depend on its pub/sub as well.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_TASK_TRACK_STARTED = True
 CELERY_TASK_SERIALIZER = "json"
-CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Above the task time limit, so a running task is not handed to a second worker.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
 
 # A running task renews its lease (heartbeat) every quarter of this; one whose
 # heartbeat is older has lost its worker and is run again, at most
@@ -191,6 +189,8 @@ CELERY_BEAT_SCHEDULE = {
     "recover-stale-tasks": {
         "task": "phonegen.tasks_recover_stale",
         "schedule": PHONEGEN_RECOVERY_INTERVAL,
+        # Rounds queued while no worker listened are dropped, not piled up.
+        "options": {"expires": PHONEGEN_RECOVERY_INTERVAL},
     },
 }
 
@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "phonegen.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["phonegen.api.throttles.UserRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": f"{env_int('PHONEGEN_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
         "auth_token": "20/minute",

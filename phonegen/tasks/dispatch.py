@@ -10,8 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from kombu.exceptions import OperationalError as BrokerError
 
 logger = logging.getLogger(__name__)
+
+
+class QueueUnavailable(Exception):
+    """The broker could not take the task's message."""
 
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
@@ -22,7 +27,11 @@ def dispatch(task_id) -> None:
     if settings.PHONEGEN_TASK_RUNNER == "celery":
         from .tasks import task_run_task
 
-        task_run_task.delay(str(task_id))
+        try:
+            task_run_task.delay(str(task_id))
+        except BrokerError as error:
+            logger.error("task %s: broker unavailable, not queued: %s", task_id, error)
+            raise QueueUnavailable(str(error)) from error
     else:
         _thread_executor().submit(_run_in_thread, task_id)
     logger.info("task %s: queued (%s)", task_id, settings.PHONEGEN_TASK_RUNNER)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .dispatch import dispatch
+from .dispatch import QueueUnavailable, dispatch
 from .lease import lease_expired_before
 from .models import ACTIVE_STATUSES, Task, TaskStatus
 from .services import task_give_up
@@ -58,9 +58,8 @@ def tasks_recover_stale() -> dict[str, int]:
         touched = Task.objects.filter(
             pk=task_id, status=TaskStatus.PENDING, heartbeat_at__lt=queued_before
         ).update(heartbeat_at=now)
-        if touched:
+        if touched and _dispatch_quietly(task_id):
             logger.info("task %s: still pending, queued again", task_id)
-            dispatch(task_id)
             counts["pending_requeued"] += 1
 
     if any(counts.values()):
@@ -100,8 +99,17 @@ def _recover_in_progress(task_id, now) -> str | None:
         task.current_step = "Re-queued: its worker stopped responding"
         task.heartbeat_at = now
         task.save(update_fields=["status", "current_step", "heartbeat_at"])
-        transaction.on_commit(lambda: dispatch(task_id))
+        transaction.on_commit(lambda: _dispatch_quietly(task_id))
 
     logger.warning("task %s: worker lost after attempt %d, re-queued", task_id,
                    task.attempts)
     return "requeued"
+
+
+def _dispatch_quietly(task_id) -> bool:
+    # With the broker away, the task stays pending and the next round tries again.
+    try:
+        dispatch(task_id)
+    except QueueUnavailable:
+        return False
+    return True

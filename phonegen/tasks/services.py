@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from phonegen.errors import Conflict, TooManyRequests
+from phonegen.errors import Conflict, ServiceUnavailable, TooManyRequests
 
 from .events import Throttle, task_publish
 from .lease import TaskLeaseLost, held_by, lease_expired_before
@@ -18,6 +18,9 @@ logger = logging.getLogger(__name__)
 
 # At most this many progress events a second per task reach the channel layer.
 PROGRESS_EVENTS_PER_SECOND = 4
+
+
+QUEUE_UNAVAILABLE = "The task queue could not be reached, so the task was not started."
 
 
 class TaskCancelled(Exception):
@@ -65,10 +68,27 @@ def estimate_text(items: int, *, rate: int) -> str:
 
 
 def task_enqueue(task: Task) -> None:
-    """Hand ``task`` to the background runner once the current transaction commits."""
-    from .dispatch import dispatch
+    """Hand ``task`` to the background runner once the current transaction commits.
 
-    transaction.on_commit(lambda: dispatch(task.task_id))
+    If the queue cannot take it, the task is failed with the reason and the
+    request answers 503: a task left pending would run later, after the user
+    has already asked again.
+    """
+    transaction.on_commit(lambda: _dispatch_or_fail(task))
+
+
+def _dispatch_or_fail(task: Task) -> None:
+    from .dispatch import QueueUnavailable, dispatch
+
+    try:
+        dispatch(task.task_id)
+    except QueueUnavailable:
+        task_give_up(task, message=QUEUE_UNAVAILABLE)
+        raise ServiceUnavailable(
+            f"{QUEUE_UNAVAILABLE} Try again in a moment.",
+            errors={"task": ["The task queue is unavailable."]},
+            retry_after=10,
+        ) from None
 
 
 def task_cancel(*, task: Task) -> Task:

@@ -247,6 +247,37 @@ def test_a_task_survives_a_broker_restart(one_worker):
     assert after["status"] == "completed", after
 
 
+def test_a_task_asked_for_while_the_broker_is_down_is_refused_cleanly(one_worker):
+    deployment = one_worker
+    project_id = deployment.new_project("broker-down")
+    deployment.redis.kill()
+    try:
+        r = deployment.generate(project_id, 5000)
+    finally:
+        deployment.redis.start()
+
+    body = r.json()
+    assert r.status_code == 503, body
+    assert r.headers["Retry-After"] == "10"
+    assert body["message"].startswith("The task queue could not be reached")
+    assert body["errors"] == {"task": ["The task queue is unavailable."]}
+    r = deployment.client.get(
+        "/api/phone-generator/tasks/", params={"project_id": project_id}
+    )
+    tasks = r.json()["data"]["results"]
+    assert [(t["status"], t["error_message"][:26]) for t in tasks] == [
+        ("failed", "The task queue could not b")
+    ]
+    assert deployment.sql(
+        "SELECT count(*) FROM numbers_phonenumber WHERE project_id = %s", project_id
+    ) == (0,)
+
+    r = deployment.generate(project_id, 5000)
+    assert r.status_code == 201, r.text
+    data = deployment.wait_finished(r.json()["data"]["task_id"], timeout=120)
+    assert data["status"] == "completed", data
+
+
 def test_a_dropped_database_connection_is_retried(one_worker):
     deployment = one_worker
     quantity = 150_000

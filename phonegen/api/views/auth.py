@@ -3,20 +3,13 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from ..responses import ok
 from ..schema import envelope, errors
 from ..serializers.auth import TokenInputSerializer, TokenOutputSerializer
 from ..services import token_issue
-
-
-class TokenThrottle(AnonRateThrottle):
-    """Slows down password guessing: a few attempts a minute per client address."""
-
-    scope = "auth_token"
-    rate = "20/minute"
+from ..throttles import TokenThrottle
 
 
 class AuthTokenCreateApi(APIView):
