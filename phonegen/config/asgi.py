@@ -7,10 +7,10 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phonegen.config.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter
 
-from phonegen.tasks.routing import websocket_urlpatterns  # noqa: E402
-from phonegen.tasks.ws_auth import TokenOrSessionAuthMiddleware  # noqa: E402
+from phonegen.tasks.routing import websocket_urlpatterns
+from phonegen.tasks.ws_auth import TokenOrSessionAuthMiddleware
 
 application = ProtocolTypeRouter(
     {

@@ -9,19 +9,44 @@ a short table of patterns; the first match names the brand.
 import re
 
 _BRAND_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("Verizon", r"\bCELLCO\b|\bVERIZON\b|\bMCI\b|\bMCIMETRO\b|\bXO\b"
-     r"|BELL ATLANTIC|\bNYNEX\b"),
-    ("AT&T", r"CINGULAR|\bAT&T\b|\bAT ?& ?T\b|\bSBC\b|\bBELLSOUTH\b|PACIFIC BELL"
-     r"|SOUTHWESTERN BELL|ILLINOIS BELL|MICHIGAN BELL|OHIO BELL|INDIANA BELL"
-     r"|WISCONSIN BELL|\bTELEPORT COMM|\bCRICKET\b"),
-    ("T-Mobile", r"T-MOBILE|\bTMOBILE\b|OMNIPOINT|METROPCS|METRO PCS|\bSPRINT\b"
-     r"|POWERTEL|VOICESTREAM|NEXTEL|AERIAL COMM"),
-    ("Lumen", r"LEVEL 3|LEVEL3|CENTURYLINK|CENTURYTEL|\bQWEST\b|\bEMBARQ\b"
-     r"|GLOBAL CROSSING|\bLUMEN\b|\bTW TELECOM\b"),
+    (
+        "Verizon",
+        (
+            r"\bCELLCO\b|\bVERIZON\b|\bMCI\b|\bMCIMETRO\b|\bXO\b"
+            r"|BELL ATLANTIC|\bNYNEX\b"
+        ),
+    ),
+    (
+        "AT&T",
+        (
+            r"CINGULAR|\bAT&T\b|\bAT ?& ?T\b|\bSBC\b|\bBELLSOUTH\b|PACIFIC BELL"
+            r"|SOUTHWESTERN BELL|ILLINOIS BELL|MICHIGAN BELL|OHIO BELL|INDIANA BELL"
+            r"|WISCONSIN BELL|\bTELEPORT COMM|\bCRICKET\b"
+        ),
+    ),
+    (
+        "T-Mobile",
+        (
+            r"T-MOBILE|\bTMOBILE\b|OMNIPOINT|METROPCS|METRO PCS|\bSPRINT\b"
+            r"|POWERTEL|VOICESTREAM|NEXTEL|AERIAL COMM"
+        ),
+    ),
+    (
+        "Lumen",
+        (
+            r"LEVEL 3|LEVEL3|CENTURYLINK|CENTURYTEL|\bQWEST\b|\bEMBARQ\b"
+            r"|GLOBAL CROSSING|\bLUMEN\b|\bTW TELECOM\b"
+        ),
+    ),
     ("US Cellular", r"U\.?S\.? CELLULAR|UNITED STATES CELLULAR"),
     ("Comcast", r"COMCAST"),
-    ("Charter", r"CHARTER FIBERLINK|\bCHARTER\b|TIME WARNER CA?BLE?\b"
-     r"|SPECTRUM MOBILE|BRIGHT HOUSE"),
+    (
+        "Charter",
+        (
+            r"CHARTER FIBERLINK|\bCHARTER\b|TIME WARNER CA?BLE?\b"
+            r"|SPECTRUM MOBILE|BRIGHT HOUSE"
+        ),
+    ),
     ("Cox", r"\bCOX\b"),
     ("Frontier", r"FRONTIER|SOUTHERN NEW ENGLAND TEL"),
     ("Windstream", r"WINDSTREAM|\bPAETEC\b|MCLEODUSA|BROADVIEW NETWORKS"),

@@ -12,6 +12,7 @@ number, finds that it no longer holds the lease and rolls its batch back.
 import logging
 import threading
 from datetime import timedelta
+from typing import Self
 
 from django.conf import settings
 from django.db import DatabaseError, connection
@@ -58,7 +59,7 @@ class Heartbeat:
             target=self._run, name=f"heartbeat-{task.pk}", daemon=True
         )
 
-    def __enter__(self) -> "Heartbeat":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 

@@ -3,7 +3,6 @@
 import logging
 import time
 from collections.abc import Callable
-
 from contextlib import nullcontext
 
 from django.conf import settings
