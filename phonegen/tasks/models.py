@@ -52,6 +52,9 @@ class Task(models.Model):
     # heartbeat is old has lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # Where a resumable task got to, saved with each batch: a run that takes
+    # over after a lost worker carries on from here instead of starting over.
+    checkpoint = models.JSONField(default=dict, blank=True)
     cancel_requested = models.BooleanField(default=False)
     result_data = models.JSONField(default=dict, blank=True)
     error_message = models.TextField(blank=True, default="")

@@ -143,12 +143,16 @@ class ProgressReporter:
         failed: int = 0,
         step: str = "",
         total: int | None = None,
+        checkpoint: dict | None = None,
     ) -> None:
-        """Record how far the task has got (absolute counts, not increments)."""
+        """Record how far the task has got (absolute counts, not increments), and
+        the ``checkpoint`` a later run would resume from."""
         task = self.task
         now = timezone.now()
         if total is not None:
             task.total_items = total
+        if checkpoint is not None:
+            task.checkpoint = checkpoint
         task.processed_items = processed
         task.successful_items = successful
         task.failed_items = failed
@@ -167,6 +171,7 @@ class ProgressReporter:
             current_step=task.current_step,
             estimated_completion=task.estimated_completion,
             heartbeat_at=now,
+            checkpoint=task.checkpoint,
         )
         if not saved:
             raise TaskLeaseLost()

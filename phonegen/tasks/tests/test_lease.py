@@ -127,6 +127,20 @@ class FencingTests:
         )  # fmt: skip
 
 
+class CheckpointTests:
+    def test_a_run_that_takes_over_finds_the_last_stored_checkpoint(self, task):
+        first = task_start(task)
+        reporter = ProgressReporter(first)
+        reporter.advance(processed=4, successful=4, checkpoint={"last_id": 40})
+        reporter.advance(processed=8, successful=8, checkpoint={"last_id": 80})
+        _age_heartbeat(task, LEASE + 1)
+
+        second = task_start(task)
+
+        assert second.checkpoint == {"last_id": 80}
+        assert second.processed_items == 8
+
+
 class RecoveryTests:
     def test_a_task_whose_worker_vanished_is_queued_again(
         self, task, dispatched, django_capture_on_commit_callbacks
