@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "phonegen.numbers",
     "phonegen.tasks",
     "phonegen.api",
+    "phonegen.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+
+# The dashboard at /: its sign-in form starts the session that also
+# authenticates the API and the WebSockets for its pages.
+LOGIN_URL = "dashboard:sign-in"
+LOGIN_REDIRECT_URL = "dashboard:home"
+LOGOUT_REDIRECT_URL = "dashboard:sign-in"
 
 # Background work: Celery with Redis when REDIS_URL is set, else threads in the
 # server process.

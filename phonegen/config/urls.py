@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("phonegen.api.urls")),
+    path("", include("phonegen.dashboard.urls")),
 ]
 
 # JSON, not HTML, for errors Django itself answers (unknown URL, crash).

@@ -158,3 +158,15 @@ def number_validation_list(*, task: Task, limit: int) -> list[PhoneNumber]:
         user=task.user, project_id=task.params.get("project_id"), task=task
     )
     return list(numbers.order_by("id")[:limit])
+
+
+def number_breakdown(*, project: Project) -> list[dict]:
+    """How many of ``project``'s numbers each brand holds per line type, as
+    ``{"brand", "line_type", "count"}`` rows, largest first."""
+    rows = (
+        PhoneNumber.objects.filter(project=project)
+        .order_by()
+        .values("brand", "line_type")
+        .annotate(count=Count("pk"))
+    )
+    return sorted(rows, key=lambda row: (-row["count"], row["brand"], row["line_type"]))

@@ -41,6 +41,15 @@ class Command(BaseCommand):
             self.stdout.write("password: (unchanged; set one with --password)")
         self.stdout.write(f"token:    {token.key}")
         self.stdout.write("")
+        self.stdout.write(
+            f"Dashboard: {base}/ (sign in as {username} with its password)"
+        )
+        if not password:
+            self.stdout.write(
+                "  forgotten? .venv/bin/python manage.py phonegen_user "
+                f"{username} --password NEW"
+            )
+        self.stdout.write("")
         self.stdout.write("Try it:")
         self.stdout.write(
             f"  curl -s -X POST {base}/api/projects/ {auth} "

@@ -1,0 +1,1 @@
+"""The web dashboard at ``/``: server-rendered pages over the API's services."""

@@ -1,0 +1,77 @@
+"""How the dashboard words tasks, counts and durations."""
+
+from django import template
+
+from phonegen.prefixes.models import LineTypeChoices
+from phonegen.tasks.models import Task, TaskType
+
+register = template.Library()
+
+LINE_TYPES = dict(LineTypeChoices.choices)
+
+
+@register.filter
+def thousands(value) -> str:
+    """``20000`` -> ``20,000``; anything not a number as it is."""
+    try:
+        return f"{int(value):,}"
+    except (TypeError, ValueError):
+        return "" if value is None else str(value)
+
+
+@register.filter
+def duration(seconds: float | None) -> str:
+    """``0.42`` -> ``0.4 s``, ``75`` -> ``1 min 15 s``."""
+    if seconds is None:
+        return "-"
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+@register.filter
+def line_type_label(value: str) -> str:
+    return LINE_TYPES.get(value, value)
+
+
+@register.filter
+def task_summary(task: Task) -> str:
+    """What the task does, in a few words: ``20,000 numbers in 917, mobile``."""
+    params = task.params or {}
+    if task.task_type == TaskType.GENERATION:
+        filters = [
+            params.get("carrier_filter") or "",
+            LINE_TYPES.get(params.get("line_type") or "", ""),
+        ]
+        text = f"Generate {thousands(params.get('quantity'))} numbers in "
+        text += str(params.get("area_code", ""))
+        return ", ".join([text, *[f for f in filters if f]])
+    if task.task_type == TaskType.VALIDATION:
+        return f"Validate {thousands(task.total_items)} numbers"
+    if task.task_type == TaskType.IMPORT:
+        return f"Import {params.get('filename') or 'a list'}"
+    return task.get_task_type_display()
+
+
+@register.filter
+def task_counts(task: Task) -> list[tuple[str, str]]:
+    """The figures of a finished task worth showing, as (label, value) pairs."""
+    result = task.result_data or {}
+    if task.task_type == TaskType.VALIDATION:
+        pairs = [("valid", result.get("valid")), ("invalid", result.get("invalid"))]
+        pairs.append(("failed", result.get("failed", task.failed_items)))
+    elif task.task_type == TaskType.IMPORT:
+        pairs = [
+            ("stored", result.get("stored")),
+            ("duplicates", _sum(result, "duplicates_in_file", "duplicates_in_project")),
+            ("refused", result.get("refused")),
+        ]
+    else:
+        pairs = [("stored", task.successful_items), ("failed", task.failed_items)]
+    return [(label, thousands(value)) for label, value in pairs if value is not None]
+
+
+def _sum(result: dict, *keys: str) -> int | None:
+    values = [result[key] for key in keys if key in result]
+    return sum(values) if values else None
