@@ -8,7 +8,13 @@ numbers carries ``available``, ``area_code`` and ``carriers``).
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -55,6 +61,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
         return Response(body, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own refusals of a request (too many parameters or files):
+        # the client's doing, so a 400, never the 500 of an unknown exception.
+        set_rollback()
+        return Response(_suspicious_body(exc), status=status.HTTP_400_BAD_REQUEST)
+
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -77,6 +89,23 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code="server_error",
     )
     return Response(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _suspicious_body(exc: SuspiciousOperation) -> dict:
+    if isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        code, message = (
+            "too_many_fields",
+            f"The request has more than {limit:,} parameters.",
+        )
+    elif isinstance(exc, TooManyFilesSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        code, message = "too_many_files", f"The request has more than {limit:,} files."
+    else:
+        # Other kinds name internals (hosts, paths): those stay in the log.
+        logger.warning("request refused: %s", exc)
+        code, message = "bad_request", "The request is malformed."
+    return error_body(message, code=code, errors={"request": [message]})
 
 
 def _api_exception_body(exc: exceptions.APIException) -> dict:

@@ -4,6 +4,10 @@ from phonegen.numbers.services.validation import MAX_PHONE_IDS
 
 from .fields import UserIdField
 
+# Ids are 64-bit: a larger one is nobody's number, and PostgreSQL would refuse
+# to store it as a validation target.
+MAX_ID = 2**63 - 1
+
 
 class ValidationInputSerializer(serializers.Serializer):
     user_id = UserIdField()
@@ -14,7 +18,7 @@ class ValidationInputSerializer(serializers.Serializer):
         help_text="Validate this project's numbers (all of yours without it).",
     )
     phone_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
         allow_empty=False,

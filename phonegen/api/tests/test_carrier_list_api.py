@@ -55,3 +55,11 @@ class CarrierListTests:
 
     def test_it_needs_a_token(self, anon_client):
         assert anon_client.get(URL, {"area_code": "212"}).status_code == 401
+
+    def test_it_refuses_a_user_id_that_is_not_the_caller(self, alice_client, prefixes):
+        r = alice_client.get(URL, {"area_code": "917", "user_id": "bob"})
+
+        assert r.status_code == 403
+        assert r.json()["errors"] == {
+            "user_id": ["'bob' is not the authenticated user."]
+        }

@@ -1,12 +1,14 @@
 """Bodies and URLs meant to break the API get a clean error, never a 500."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from phonegen.numbers.models import PhoneNumber
 from phonegen.tasks.models import Task, TaskType
 
 GENERATE = "/api/phone-generator/generate-numbers-enhanced/"
+IMPORT = "/api/phone-generator/numbers/import/"
 
 
 @pytest.mark.django_db
@@ -66,3 +68,51 @@ class HostileInputTests:
 
         assert listed.status_code == exported.status_code == 404
         assert listed.json()["errors"] == {"task_id": ["No such task."]}
+
+    def test_it_refuses_too_many_query_parameters_with_400(
+        self, alice_client, settings
+    ):
+        settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+        query = {f"p{i}": "x" for i in range(11)}
+
+        r = alice_client.get("/api/projects/", query)
+
+        assert r.status_code == 400
+        assert r.json() == {
+            "message": "The request has more than 10 parameters.",
+            "code": "too_many_fields",
+            "errors": {"request": ["The request has more than 10 parameters."]},
+        }
+
+    def test_it_refuses_too_many_form_fields_with_400(self, alice_client, settings):
+        settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+        form = {f"p{i}": "x" for i in range(11)}
+
+        r = alice_client.post("/api/projects/", form, format="multipart")
+
+        assert r.status_code == 400
+        assert r.json()["code"] == "too_many_fields"
+
+    def test_it_refuses_too_many_files_with_400(self, alice_client, project, settings):
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES = 2
+        files = [SimpleUploadedFile(f"list{i}.csv", b"2123502484\n") for i in range(3)]
+
+        r = alice_client.post(
+            IMPORT, {"project_id": project.pk, "file": files}, format="multipart"
+        )
+
+        assert r.status_code == 400
+        assert r.json()["code"] == "too_many_files"
+        assert r.json()["errors"] == {"request": ["The request has more than 2 files."]}
+        assert Task.objects.count() == 0
+
+    def test_it_refuses_a_phone_id_beyond_64_bits_with_400(self, alice_client):
+        r = alice_client.post(
+            "/api/phone-generator/validate-numbers-enhanced/",
+            {"phone_ids": [1, 2**63]},
+            format="json",
+        )
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == ["phone_ids.1"]
+        assert Task.objects.count() == 0

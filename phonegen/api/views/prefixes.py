@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 from phonegen.prefixes.selectors import carrier_summary, prefix_list
 
 from ..pagination import PageQuerySerializer, paginated
-from ..responses import ok
+from ..responses import ok, user_id_check
 from ..schema import envelope, errors, page_envelope
 from ..serializers.prefixes import (
     CarrierListSerializer,
@@ -23,12 +23,13 @@ class PrefixListApi(APIView):
         parameters=[PrefixFilterSerializer, PageQuerySerializer],
         responses={
             200: page_envelope("PrefixListResponse", PrefixSerializer),
-            **errors(400, 401),
+            **errors(400, 401, 403),
         },
     )
     def get(self, request: Request) -> Response:
         query = PrefixFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        user_id_check(request)
 
         prefixes = prefix_list(**query.validated_data)
         return paginated(
@@ -43,12 +44,13 @@ class CarrierListApi(APIView):
         parameters=[CarrierQuerySerializer],
         responses={
             200: envelope("CarrierListResponse", CarrierListSerializer()),
-            **errors(400, 401),
+            **errors(400, 401, 403),
         },
     )
     def get(self, request: Request) -> Response:
         query = CarrierQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        user_id_check(request)
         area_code = query.validated_data["area_code"]
 
         carriers = carrier_summary(area_code)

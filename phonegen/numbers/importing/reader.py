@@ -123,8 +123,10 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
         if f.read(2) in UTF16_BOMS:
             message = "The file is UTF-16 text; save it as CSV in UTF-8."
             raise InvalidInput(message, errors={"file": [message]})
-    sample = _first_lines(path)
+    sample, too_long = _first_lines(path)
     if not sample:
+        if too_long:
+            raise _all_lines_too_long()
         raise InvalidInput(
             "The file is empty.", errors={"file": ["The file is empty."]}
         )
@@ -147,6 +149,8 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
             header = _is_label(first[index])
 
     if header and len(sample) == 1:
+        if too_long:
+            raise _all_lines_too_long()
         raise InvalidInput(
             "The file has a header but no numbers.",
             errors={"file": ["The file has a header line and nothing else."]},
@@ -163,15 +167,28 @@ def _is_label(cell: str) -> bool:
     return bool(_LETTERS.search(cell)) and len(_DIGITS.findall(cell)) <= 2
 
 
-def _first_lines(path: Path) -> list[tuple[int, str]]:
-    """The first :data:`SAMPLE_LINES` lines that are neither blank nor too long."""
+def _first_lines(path: Path) -> tuple[list[tuple[int, str]], int]:
+    """The first :data:`SAMPLE_LINES` lines that are neither blank nor too long,
+    and how many lines too long were skipped on the way."""
     lines = []
+    too_long = 0
     for line_no, text in read_lines(path):
-        if text is not None and text.strip():
+        if text is None:
+            too_long += 1
+        elif text.strip():
             lines.append((line_no, text))
             if len(lines) >= SAMPLE_LINES:
                 break
-    return lines
+    return lines, too_long
+
+
+def _all_lines_too_long() -> InvalidInput:
+    # Said as it is: "empty" or "header only" would send the user looking for
+    # the wrong mistake in a file that is, say, one 10 MB line.
+    message = (
+        f"The file has lines longer than {MAX_LINE_BYTES:,} bytes and no phone numbers."
+    )
+    return InvalidInput(message, errors={"file": [message]})
 
 
 def _delimiter(header: str) -> str | None:

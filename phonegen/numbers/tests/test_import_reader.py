@@ -115,6 +115,28 @@ class DetectLayoutTests:
             "column": ["No column 'mobile'; the header has 'Home', 'Office'."]
         }
 
+    @pytest.mark.parametrize(
+        "data",
+        [
+            b"9" * 10_000_000,
+            b"a," * 5_000_000 + b"\n",
+            b"phone\n" + b"9" * (MAX_LINE_BYTES + 1) + b"\n",
+        ],
+        ids=["one-line", "one-line-of-cells", "header-and-one-line"],
+    )
+    def test_it_says_the_lines_are_too_long_not_that_the_file_is_empty(
+        self, tmp_path, data
+    ):
+        with pytest.raises(InvalidInput) as error:
+            detect_layout(write(tmp_path, data))
+
+        message = (
+            f"The file has lines longer than {MAX_LINE_BYTES:,} bytes and no "
+            "phone numbers."
+        )
+        assert error.value.message == message
+        assert error.value.errors == {"file": [message]}
+
     def test_it_reads_layouts_of_tasks_queued_before_header_lines(self):
         params = {"delimiter": ",", "has_header": True, "column": 1, "column_name": "p"}
 
