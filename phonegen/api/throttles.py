@@ -27,7 +27,7 @@ class UserRequestThrottle(FailOpenMixin, UserRateThrottle):
 
 
 class TokenThrottle(FailOpenMixin, AnonRateThrottle):
-    """Slows down password guessing: a few attempts a minute per client address."""
+    """Slows down password guessing: ``PHONEGEN_TOKEN_REQUESTS_PER_MINUTE``
+    attempts a minute per client address."""
 
     scope = "auth_token"
-    rate = "20/minute"

@@ -9,12 +9,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter
 
+from phonegen.api.body_limit import BodyLimitMiddleware
 from phonegen.tasks.routing import websocket_urlpatterns
 from phonegen.tasks.ws_auth import TokenOrSessionAuthMiddleware
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitMiddleware(django_asgi_app),
         "websocket": TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)),
     }
 )

@@ -229,7 +229,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["phonegen.api.throttles.UserRequestThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": f"{env_int('PHONEGEN_REQUESTS_PER_MINUTE', 600, minimum=1)}/minute",
-        "auth_token": "20/minute",
+        "auth_token": (
+            f"{env_int('PHONEGEN_TOKEN_REQUESTS_PER_MINUTE', 20, minimum=1)}/minute"
+        ),
     },
 }
 # Unfinished (pending or running) tasks one user may have at once.
