@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Substr
 
 from phonegen.errors import NotFound
 from phonegen.numbering.formats import e164
@@ -170,3 +170,18 @@ def number_breakdown(*, project: Project) -> list[dict]:
         .annotate(count=Count("pk"))
     )
     return sorted(rows, key=lambda row: (-row["count"], row["brand"], row["line_type"]))
+
+
+def numbers_per_block(*, project: Project, npa: str) -> dict[str, int]:
+    """How many numbers ``project`` holds in each thousands block (NPA-NXX-X) of
+    ``npa``: what generation can no longer draw there."""
+    rows = (
+        PhoneNumber.objects.filter(
+            project=project, number__gte=f"1{npa}0000000", number__lte=f"1{npa}9999999"
+        )
+        .annotate(block=Substr("number", 2, 7))
+        .values("block")
+        .annotate(n=Count("id"))
+        .values_list("block", "n")
+    )
+    return dict(rows)

@@ -95,24 +95,35 @@ def qualifying_blocks(
     return blocks
 
 
-def carrier_summary(npa: str) -> list[dict]:
-    """Per brand and line type in ``npa``: prefixes, and numbers in usable blocks."""
+def carrier_summary(npa: str, *, taken: dict[str, int] | None = None) -> list[dict]:
+    """Per brand and line type in ``npa``: prefixes, and numbers in usable blocks.
+
+    With ``taken`` (numbers a project holds per thousands block), the available
+    numbers are what that project can still be given, and ``in_project`` says
+    how many it holds.
+    """
     prefixes: dict[tuple[str, str], set[str]] = defaultdict(set)
     numbers: dict[tuple[str, str], int] = defaultdict(int)
+    held: dict[tuple[str, str], int] = defaultdict(int)
     for block in npa_blocks(npa):
         key = (block.owner.brand or block.owner.carrier, block.owner.line_type)
         prefixes[key].add(block.owner.prefix)
-        numbers[key] += block.capacity
+        in_block = (taken or {}).get(block.block, 0)
+        numbers[key] += block.capacity - in_block
+        held[key] += in_block
 
-    summary = [
-        {
+    summary = []
+    for brand, line_type in numbers:
+        key = (brand, line_type)
+        row = {
             "brand": brand,
             "line_type": line_type,
-            "prefixes": len(prefixes[(brand, line_type)]),
-            "available_numbers": numbers[(brand, line_type)],
+            "prefixes": len(prefixes[key]),
+            "available_numbers": numbers[key],
         }
-        for brand, line_type in numbers
-    ]
+        if taken is not None:
+            row["in_project"] = held[key]
+        summary.append(row)
     return sorted(summary, key=lambda row: (-row["available_numbers"], row["brand"]))
 
 

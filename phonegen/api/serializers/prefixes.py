@@ -42,6 +42,14 @@ class PrefixSerializer(serializers.ModelSerializer):
 
 class CarrierQuerySerializer(serializers.Serializer):
     area_code = AreaCodeField()
+    project_id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=(
+            "Count only what this project of yours can still be given, and how "
+            "many it already holds."
+        ),
+    )
 
 
 class CarrierSummarySerializer(serializers.Serializer):
@@ -49,6 +57,9 @@ class CarrierSummarySerializer(serializers.Serializer):
     line_type = serializers.CharField()
     prefixes = serializers.IntegerField()
     available_numbers = serializers.IntegerField()
+    in_project = serializers.IntegerField(
+        required=False, help_text="Numbers the project holds (with project_id)."
+    )
 
 
 class CarrierTotalsSerializer(serializers.Serializer):

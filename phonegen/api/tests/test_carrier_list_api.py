@@ -63,3 +63,39 @@ class CarrierListTests:
         assert r.json()["errors"] == {
             "user_id": ["'bob' is not the authenticated user."]
         }
+
+
+@pytest.mark.django_db
+class CarrierListForProjectTests:
+    def test_it_counts_what_the_project_can_still_be_given(
+        self, alice_client, prefixes, project
+    ):
+        whole = {
+            (row["brand"], row["line_type"]): row["available_numbers"]
+            for row in carrier_summary("212")
+        }
+        verizon = next(b for b, t in whole if b == "Verizon")
+        line_type = next(t for b, t in whole if b == verizon)
+        r = alice_client.post(
+            "/api/phone-generator/generate-numbers/",
+            {"project_id": project.id, "area_code": "212", "quantity": 300,
+             "carrier_filter": verizon, "type_filter": line_type},
+            format="json",
+        )  # fmt: skip
+        assert r.status_code in (200, 201), r.content
+
+        r = alice_client.get(URL, {"area_code": "212", "project_id": project.id})
+
+        assert r.status_code == 200, r.content
+        rows = {(row["brand"], row["line_type"]): row for row in r.json()["data"]["carriers"]}
+        row = rows[(verizon, line_type)]
+        assert row["in_project"] == 300
+        assert row["available_numbers"] == whole[(verizon, line_type)] - 300
+        others = [r for key, r in rows.items() if key != (verizon, line_type)]
+        assert all(r["in_project"] == 0 for r in others)
+
+    def test_another_users_project_answers_404(self, bob_client, prefixes, project):
+        r = bob_client.get(URL, {"area_code": "212", "project_id": project.id})
+
+        assert r.status_code == 404
+        assert r.json()["errors"]["project_id"]

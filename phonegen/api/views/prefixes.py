@@ -3,6 +3,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phonegen.numbers.selectors import numbers_per_block, project_get
 from phonegen.prefixes.selectors import carrier_summary, prefix_list
 
 from ..pagination import PageQuerySerializer, paginated
@@ -44,7 +45,7 @@ class CarrierListApi(APIView):
         parameters=[CarrierQuerySerializer],
         responses={
             200: envelope("CarrierListResponse", CarrierListSerializer()),
-            **errors(400, 401, 403),
+            **errors(400, 401, 403, 404),
         },
     )
     def get(self, request: Request) -> Response:
@@ -52,8 +53,14 @@ class CarrierListApi(APIView):
         query.is_valid(raise_exception=True)
         user_id_check(request)
         area_code = query.validated_data["area_code"]
+        taken = None
+        if "project_id" in query.validated_data:
+            project = project_get(
+                user=request.user, project_id=query.validated_data["project_id"]
+            )
+            taken = numbers_per_block(project=project, npa=area_code)
 
-        carriers = carrier_summary(area_code)
+        carriers = carrier_summary(area_code, taken=taken)
         totals = {
             "carriers": len({row["brand"] for row in carriers}),
             "prefixes": sum(row["prefixes"] for row in carriers),

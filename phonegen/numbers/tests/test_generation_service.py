@@ -120,6 +120,10 @@ class GenerationServiceTests:
         with pytest.raises(NotEnoughNumbers) as caught:
             _start(owner, project, quantity=1, carrier_filter="Verizon")
         assert caught.value.extra["available"] == 0
+        assert caught.value.message == (
+            "Only 0 numbers are available for this request (the project already "
+            "holds 9,000 of the numbers that match); 1 was asked for."
+        )
 
     def test_a_second_task_avoids_numbers_already_stored(self, owner, project):
         first = _run(_start(owner, project, quantity=8000, carrier_filter="Verizon"))
