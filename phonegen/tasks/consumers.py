@@ -1,7 +1,6 @@
 """WebSocket consumers that relay task events to their owner."""
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 
@@ -124,8 +123,9 @@ class TaskConsumer(AsyncJsonWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "sender"):
             self.sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.sender
+            # gather, not a suppressed await: a cancel of this consumer itself
+            # while it waits must not be swallowed with the sender's.
+            await asyncio.gather(self.sender, return_exceptions=True)
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
