@@ -28,7 +28,11 @@ def _area_code(value: str) -> None:
 
 class DescribedForm(forms.Form):
     """Each input points at its help text and its error message (which the
-    page's script also fills with the API's words), for screen readers."""
+    page's script also fills with the API's words), for screen readers; the
+    fields of ``noted_fields`` also at a note the script writes (rendered by
+    ``_field.html`` with ``note=True``)."""
+
+    noted_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -39,6 +43,8 @@ class DescribedForm(forms.Form):
             described = [f"{field_id}_error"]
             if field.help_text:
                 described.insert(0, f"{field_id}_helptext")
+            if name in self.noted_fields:
+                described.append(f"{field_id}_note")
             field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
@@ -72,7 +78,10 @@ class ProjectForm(DescribedForm):
 
 
 class GenerationForm(DescribedForm):
-    """Rendered by the server, sent to the API by the page's script."""
+    """Rendered by the server, sent to the API by the page's script, which
+    notes beside carrier and line type how each narrows the other."""
+
+    noted_fields = ("carrier_filter", "type_filter")
 
     area_code = forms.CharField(
         label="Area code (NPA)",
@@ -94,7 +103,8 @@ class GenerationForm(DescribedForm):
         label="Carrier",
         required=False,
         choices=[("", "Any carrier")],
-        help_text="What the area code holds, with the numbers available.",
+        help_text="What the area code holds, with the numbers this project "
+        "can still be given.",
     )
     type_filter = forms.ChoiceField(
         label="Line type",

@@ -6,7 +6,7 @@ from .views.assets import asset
 from .views.auth import SignInView, SignOutView
 from .views.imports import import_report
 from .views.numbers import number_table
-from .views.projects import home, project_detail
+from .views.projects import home, project_detail, project_summary
 from .views.tasks import task_row
 
 app_name = "dashboard"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
     path("projects/<int:project_id>/", project_detail, name="project"),
+    path("projects/<int:project_id>/summary/", project_summary, name="project-summary"),
     path("projects/<int:project_id>/numbers/", number_table, name="numbers"),
     path(
         "projects/<int:project_id>/imports/<uuid:task_id>/",

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from phonegen.api.serializers.imports import NO_FILE
 from phonegen.numbers.tests.messy_csv import NPAS, REFUSED_BY_REASON, STORED
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
@@ -27,6 +28,8 @@ QUANTITY = 20_000
 LARGE = 1_000_000
 # The flow is meant to stay this fast; more means something got slow.
 BUDGET_SECONDS = 90
+# How the dashboard writes every time, whoever drew it.
+UTC_TIME = r"^\d\d:\d\d:\d\d UTC"
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +51,18 @@ def test_it_generates_watches_cancels_exports_and_imports(
 
     _sign_in(page, dashboard_url, shots)
     _create_project(page, shots)
+    _carrier_and_line_type_agree(page)
+    _a_refusal_is_said_once(page)
     _refusal_shows_the_api_message(page)
     _generate_and_watch(page, events)
     _cancel_a_large_task(page)
     _validate(page)
     page.reload()
+    _choose_area_code(page, "917")
+    page.evaluate("document.activeElement.blur()")
     shots.take("dashboard")
     _filter_and_export(page, tmp_path, shots)
+    _numbers_fit_a_phone_screen(page)
     _import_and_read_the_report(page, messy_csv, shots)
     _sign_out(page)
 
@@ -120,7 +128,111 @@ def _create_project(page: Page, shots: Screenshots) -> None:
 
 def _choose_area_code(page: Page, npa: str) -> None:
     page.get_by_label("Area code (NPA)").fill(npa)
-    expect(page.get_by_text(re.compile(rf"^{npa}: [\d,]+ numbers in"))).to_be_visible()
+    summary = re.compile(rf"^{npa}: [\d,]+ numbers available in")
+    expect(page.get_by_text(summary)).to_be_visible()
+
+
+# carriers/ answers the page's script is given instead of the server's, for
+# situations the loaded prefixes do not have: a carrier with nothing left for
+# the project, a carrier without a name, an area code of one carrier.
+FAKE_CARRIERS = {
+    "303": [
+        ("Verizon", "mobile", 3, 12_000, 300),
+        ("Windstream", "landline", 2, 5_000, 0),
+        ("Verizon", "landline", 1, 1_000, 0),
+        ("Sprint", "mobile", 1, 0, 1_000),
+    ],
+    "800": [("", "toll_free", 1, 5_000, 0)],
+}
+
+
+def _fake_carriers(route) -> None:
+    npa = re.search(r"area_code=(\d{3})", route.request.url).group(1)
+    rows = [
+        dict(zip(("brand", "line_type", "prefixes", "available_numbers"), row))
+        | {"in_project": row[4]}
+        for row in FAKE_CARRIERS[npa]
+    ]
+    totals = {
+        "carriers": len({row["brand"] for row in rows}),
+        "prefixes": sum(row["prefixes"] for row in rows),
+        "available_numbers": sum(row["available_numbers"] for row in rows),
+    }
+    data = {"area_code": npa, "carriers": rows, "totals": totals}
+    route.fulfill(json={"message": f"Carriers in area code {npa}", "data": data})
+
+
+def _is_fake(url: str) -> bool:
+    return "/carriers/" in url and any(
+        f"area_code={npa}" in url for npa in FAKE_CARRIERS
+    )
+
+
+def _carrier_and_line_type_agree(page: Page) -> None:
+    """Each list narrows the other; a choice that becomes impossible is set
+    back with a note beside its field, never dropped silently."""
+    page.route(_is_fake, _fake_carriers)
+    carrier = page.get_by_label("Carrier", exact=True)
+    line_type = page.get_by_label("Line type", exact=True)
+    carrier_note = page.locator("#generate-carrier_filter_note")
+    line_type_note = page.locator("#generate-type_filter_note")
+
+    page.get_by_label("Area code (NPA)").fill("303")
+    expect(page.locator("[data-role=area-summary]")).to_have_text(
+        "303: 18,000 numbers available in 7 prefixes of 3 carriers; "
+        "this project holds 1,300."
+    )
+    line_type.select_option("mobile")
+    expect(carrier.locator("option")).to_have_text(
+        [
+            "Any carrier (12,000 available)",
+            "Verizon (12,000 available, 300 in this project)",
+            "Sprint (0 available, 1,000 in this project)",
+        ]
+    )
+    expect(carrier.locator("option", has_text="Sprint")).to_be_disabled()
+    expect(carrier_note).to_contain_text("Only carriers with Mobile lines")
+    carrier.select_option("Verizon")
+    expect(line_type).to_have_value("mobile")
+    expect(line_type.locator("option")).to_have_count(3)
+
+    page.get_by_label("Area code (NPA)").fill("800")
+    expect(page.locator("[data-role=area-summary]")).to_have_text(
+        "800: 5,000 numbers available in 1 prefix of 1 carrier."
+    )
+    expect(line_type_note).to_have_text(
+        "Mobile is not in 800, so the choice went back to “Any”."
+    )
+    expect(carrier_note).to_have_text(
+        "Verizon is not in 800, so the choice went back to “Any”."
+    )
+    expect(carrier).to_have_value("")
+    expect(line_type).to_have_value("")
+    unknown = carrier.locator("option", has_text="(carrier not known)")
+    expect(unknown).to_have_text(
+        "(carrier not known) (5,000 available, only with “Any carrier”)"
+    )
+    expect(unknown).to_be_disabled()
+    page.unroute(_is_fake)
+
+
+def _a_refusal_is_said_once(page: Page) -> None:
+    """An area code without prefixes: the banner and the field say so, and the
+    hint under the field no longer repeats it."""
+    page.get_by_label("Area code (NPA)").fill("989")
+    hint = page.locator("[data-role=area-summary]")
+    expect(hint).to_have_text("Area code 989 has no prefixes in the prefix database")
+    page.get_by_role("button", name="Generate").click()
+
+    form = page.locator("#generate-form")
+    expect(form.get_by_role("alert")).to_have_text(
+        "Area code 989 has no prefixes in the prefix database."
+    )
+    expect(page.locator("#generate-area_code_error")).to_have_text(
+        "No prefixes are loaded for 989."
+    )
+    expect(hint).to_be_empty()
+    expect(form.get_by_text("has no prefixes")).to_have_count(1)
 
 
 def _refusal_shows_the_api_message(page: Page) -> None:
@@ -128,7 +240,7 @@ def _refusal_shows_the_api_message(page: Page) -> None:
     API's 422, shown as it words it, beside the quantity field."""
     _choose_area_code(page, "917")
     carrier = page.get_by_label("Carrier", exact=True)
-    labels = carrier.locator("option").all_inner_texts()
+    labels = carrier.locator("option:not([disabled])").all_inner_texts()
     smallest = min(labels[1:], key=_available)
     carrier.select_option(label=smallest)
     available = _available(smallest)
@@ -150,12 +262,21 @@ def _refusal_shows_the_api_message(page: Page) -> None:
 
 
 def _available(label: str) -> int:
-    return int(re.search(r"\(([\d,]+) available\)", label).group(1).replace(",", ""))
+    return int(re.search(r"\(([\d,]+) available", label).group(1).replace(",", ""))
 
 
 def _generate_and_watch(page: Page, events: SocketEvents) -> None:
     # Survives only as long as the page does: a reload would lose it.
     page.evaluate("window.notReloaded = true")
+    # Every text the screen reader's live region is given, in order.
+    page.evaluate(
+        """() => {
+          window.announced = [];
+          const region = document.getElementById("task-announcer");
+          new MutationObserver(() => window.announced.push(region.textContent))
+            .observe(region, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
     page.get_by_label("Carrier", exact=True).select_option(index=0)
     page.get_by_label("How many numbers").fill(str(QUANTITY))
     page.get_by_role("button", name="Generate").click()
@@ -169,7 +290,16 @@ def _generate_and_watch(page: Page, events: SocketEvents) -> None:
     expect(task.locator("[data-role=status]")).to_have_text("Completed")
     expect(task).to_contain_text("20,000 stored")
     expect(task).to_contain_text("Took ")
+    expect(task.locator(".task-done time")).to_have_text(re.compile(UTC_TIME + "$"))
+    # Counts and chart follow the task without a click.
+    expect(page.locator("#project-counts")).to_contain_text("20,000 numbers · 1 task")
+    expect(page.locator("#project-chart svg")).to_be_visible()
     assert page.evaluate("window.notReloaded") is True
+    announced = page.evaluate("window.announced")
+    assert announced and announced[-1] == (
+        "Generate 20,000 numbers in 917: Completed"
+    ), announced
+    assert all(text.startswith("Generate 20,000") for text in announced), announced
     # The bar was moved by the task's own events, not by polling.
     received = events.of(task.get_attribute("data-task-id"))
     assert received[-1] == "task_completed", received
@@ -182,7 +312,9 @@ def _cancel_a_large_task(page: Page) -> None:
 
     task = page.locator("#task-list .task").filter(has_text="Generate 1,000,000")
     expect(task).to_have_attribute("data-status", "in_progress", timeout=30_000)
-    expect(task.locator("[data-role=eta]")).to_contain_text("in about")
+    expect(task.locator("[data-role=eta]")).to_have_text(
+        re.compile(UTC_TIME + r" \(in about \d+ (s|min)\)$")
+    )
     task.get_by_role("button", name="Cancel").click()
     expect(task.locator("[data-role=status]")).to_have_text("Cancelled", timeout=30_000)
     expect(task).to_contain_text(" stored")
@@ -230,8 +362,32 @@ def _filter_and_export(page: Page, tmp_path: Path, shots: Screenshots) -> None:
         ), row
 
 
+def _numbers_fit_a_phone_screen(page: Page) -> None:
+    """At 375 px the filters stay in their card, the page never scrolls
+    sideways (the table scrolls in its own box) and a number is one line."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the page scrolls {overflow} px sideways"
+    card = page.locator("#number-filters").bounding_box()
+    carrier = page.get_by_label("Carrier", exact=True).bounding_box()
+    assert carrier["x"] + carrier["width"] <= card["x"] + card["width"] + 0.5
+    lines = page.locator("#numbers-table tbody .mono").evaluate_all(
+        "spans => spans.map(span => span.getClientRects().length)"
+    )
+    assert lines and set(lines) == {1}, lines
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def _import_and_read_the_report(page: Page, messy_csv: Path, shots: Screenshots):
     page.get_by_role("link", name="Browser campaign").click()
+    page.get_by_role("button", name="Upload and import").click()
+    form = page.locator("#import-form")
+    expect(page.locator("#import-file_error")).to_have_text(NO_FILE)
+    expect(form.get_by_role("alert")).to_be_visible()
+    expect(form.get_by_text(NO_FILE)).to_have_count(1)
+
     page.get_by_label("Phone list", exact=True).set_input_files(messy_csv)
     page.get_by_role("button", name="Upload and import").click()
 
@@ -242,6 +398,12 @@ def _import_and_read_the_report(page: Page, messy_csv: Path, shots: Screenshots)
     refused_count = sum(REFUSED_BY_REASON.values())
     expect(summary.locator("[data-count=refused] dd")).to_have_text(str(refused_count))
     expect(page.locator("#report-table tbody tr")).to_have_count(56)
+    expect(page.locator(".tag[data-reason=npa_format]")).to_have_text(
+        "area code not valid: 2"
+    )
+    expect(page.locator(".tag[data-reason=nxx_n11]")).to_have_text(
+        "exchange is an N11 code: 2"
+    )
     shots.take("import-report")
 
     page.get_by_label("Outcome").select_option("refused")
@@ -250,7 +412,7 @@ def _import_and_read_the_report(page: Page, messy_csv: Path, shots: Screenshots)
     expect(refused).to_have_count(refused_count)
     line_7 = refused.filter(has=page.get_by_role("cell", name="7", exact=True))
     expect(line_7).to_contain_text("not a number")
-    expect(line_7).to_contain_text("letters")
+    expect(line_7).to_contain_text("contains letters")
 
 
 def _sign_out(page: Page) -> None:

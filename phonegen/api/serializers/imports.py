@@ -4,11 +4,34 @@ from phonegen.numbers.models import ImportOutcome
 
 from .fields import UserIdField
 
+NO_FILE = "Choose a file to import: a CSV or plain-text list of phone numbers."
+
+
+class UploadField(serializers.FileField):
+    """The uploaded list, with messages for people rather than for encodings."""
+
+    default_error_messages = {
+        "required": NO_FILE,
+        "no_name": NO_FILE,
+        "invalid": (
+            "The file must be sent as a file upload (multipart/form-data), "
+            "not as a text value."
+        ),
+        "empty": "The file is empty.",
+    }
+
+    def validate_empty_values(self, data):
+        # A browser form sends an empty part when no file was chosen, which
+        # reaches here as "": that is a missing file, not a malformed one.
+        if data == "":
+            data = serializers.empty
+        return super().validate_empty_values(data)
+
 
 class ImportInputSerializer(serializers.Serializer):
     user_id = UserIdField()
     project_id = serializers.IntegerField(min_value=1)
-    file = serializers.FileField(
+    file = UploadField(
         help_text="A CSV or plain-text list, UTF-8 (with or without BOM) or Latin-1."
     )
     column = serializers.CharField(

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from phonegen.api.serializers.imports import NO_FILE
 from phonegen.numbers.models import PhoneNumber
 from phonegen.numbers.tests.messy_csv import (
     MESSY_CSV,
@@ -44,6 +45,23 @@ def body(project, content: bytes = b"phone\n212-350-2484\n", **fields) -> dict:
     return {"user_id": "alice", "project_id": project.id, "file": upload(content)} | (
         fields
     )
+
+
+BOUNDARY = "phonegen-test-boundary"
+
+
+def multipart(*parts: tuple[str, str | None, bytes]) -> bytes:
+    """A multipart body written by hand: ``(name, filename or None, content)``."""
+    body = b""
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"'
+        if filename is not None:
+            disposition += f'; filename="{filename}"'
+        body += f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n".encode()
+        if filename is not None:
+            body += b"Content-Type: application/octet-stream\r\n"
+        body += b"\r\n" + content + b"\r\n"
+    return body + f"--{BOUNDARY}--\r\n".encode()
 
 
 def leftover_uploads(folder: Path) -> list[Path]:
@@ -106,6 +124,15 @@ class ImportNumbersTests:
         assert parameters["filename"] == "list.csv"
         assert "/" not in str(parameters)
 
+    def test_it_takes_latin_1_text_with_accents(self, alice_client, project):
+        content = "name;phone\nRen\xe9e;212-350-2484\n".encode("latin-1")
+
+        r = alice_client.post(URL, body(project, content))
+
+        assert r.status_code == 201, r.json()
+        wait_for_threads()
+        assert Task.objects.get().result_data["stored"] == 1
+
 
 @pytest.mark.django_db
 class ImportNumbersRefusalTests:
@@ -113,15 +140,61 @@ class ImportNumbersRefusalTests:
         r = alice_client.post(URL, {"project_id": project.id})
 
         assert r.status_code == 400
-        assert r.json()["errors"] == {"file": ["No file was submitted."]}
+        assert r.json()["errors"] == {"file": [NO_FILE]}
+        assert nothing_created()
+
+    def test_it_takes_a_forms_empty_file_part_for_no_file(self, alice_client, project):
+        # What a browser sends for a file input left empty: a part with an
+        # empty file name and no content.
+        r = alice_client.post(
+            URL,
+            multipart(
+                ("project_id", None, str(project.id).encode()),
+                ("file", "", b""),
+            ),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+        )
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {"file": [NO_FILE]}
+        assert "encoding type" not in r.content.decode()
+        assert nothing_created()
+
+    def test_it_says_a_text_value_is_not_a_file(self, alice_client, project):
+        r = alice_client.post(URL, {"project_id": project.id, "file": "2123502484"})
+
+        assert r.status_code == 400
+        message = (
+            "The file must be sent as a file upload (multipart/form-data), "
+            "not as a text value."
+        )
+        assert r.json()["errors"] == {"file": [message]}
         assert nothing_created()
 
     def test_it_refuses_an_empty_file(self, alice_client, project):
         r = alice_client.post(URL, body(project, b""))
 
         assert r.status_code == 400
-        assert r.json()["errors"] == {"file": ["The submitted file is empty."]}
+        assert r.json()["errors"] == {"file": ["The file is empty."]}
         assert nothing_created()
+
+    @pytest.mark.parametrize(
+        "content",
+        [
+            b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + b"x" * 200,
+            b"phone\n2123502484\n\x00\x00\x00\x01\x02binary tail",
+            bytes(range(1, 32)) * 40,
+        ],
+        ids=["xlsx", "nul-bytes", "control-characters"],
+    )
+    def test_it_refuses_a_binary_file(self, alice_client, project, _uploads, content):
+        r = alice_client.post(URL, body(project, content))
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == ["file"]
+        assert "not a text file" in r.json()["errors"]["file"][0]
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
 
     def test_it_refuses_a_file_of_blank_lines(self, alice_client, project, _uploads):
         r = alice_client.post(URL, body(project, b"\r\n \r\n"))

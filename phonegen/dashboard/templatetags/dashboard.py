@@ -1,13 +1,40 @@
 """How the dashboard words tasks, counts and durations."""
 
+from datetime import UTC, datetime
+
 from django import template
 
+from phonegen.numbering.nanp import Reason
+from phonegen.numbering.parsing import ParseReason
+from phonegen.numbers.importing.service import LINE_TOO_LONG
+from phonegen.numbers.models import ImportOutcome
 from phonegen.prefixes.models import LineTypeChoices
 from phonegen.tasks.models import Task, TaskType
 
 register = template.Library()
 
 LINE_TYPES = dict(LineTypeChoices.choices)
+OUTCOMES = dict(ImportOutcome.choices)
+
+# Why an import refused a line, in a few plain words for tags and table cells;
+# the numbering package's messages are whole sentences, shown beside them.
+REASON_LABELS = {
+    ParseReason.EMPTY: "empty cell",
+    ParseReason.SCIENTIFIC_NOTATION: "scientific notation",
+    ParseReason.LETTERS: "contains letters",
+    ParseReason.BAD_CHARACTERS: "characters not in phone numbers",
+    ParseReason.TOO_FEW_DIGITS: "too few digits",
+    ParseReason.TOO_MANY_DIGITS: "too many digits",
+    ParseReason.NOT_NANP: "country code not +1",
+    Reason.WRONG_LENGTH: "not 10 digits",
+    Reason.NOT_DIGITS: "not all digits",
+    Reason.NPA_FORMAT: "area code not valid",
+    Reason.NPA_N11: "area code is an N11 code",
+    Reason.NXX_FORMAT: "exchange not valid",
+    Reason.NXX_N11: "exchange is an N11 code",
+    Reason.FICTIONAL: "reserved for fiction (555)",
+    LINE_TOO_LONG: "line too long",
+}
 
 
 @register.filter
@@ -33,6 +60,29 @@ def duration(seconds: float | None) -> str:
 @register.filter
 def line_type_label(value: str) -> str:
     return LINE_TYPES.get(value, value)
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    return OUTCOMES.get(value, value)
+
+
+@register.filter
+def reason_label(reason: str) -> str:
+    """``nxx_n11`` -> ``exchange is an N11 code``; a code not known yet is
+    shown with spaces rather than hidden."""
+    if not reason:
+        return ""
+    return REASON_LABELS.get(reason, str(reason).replace("_", " "))
+
+
+@register.filter
+def utc_time(moment: datetime | None) -> str:
+    """``18:25:22 UTC``: every time on the dashboard, server- or script-drawn,
+    is written so, whatever the server's or the browser's time zone."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%H:%M:%S UTC")
 
 
 @register.filter

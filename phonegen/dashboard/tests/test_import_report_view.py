@@ -13,7 +13,12 @@ def import_task(project):
         status="completed",
         progress=100,
         params={"filename": "contacts.csv"},
-        result_data={"lines": 2, "stored": 1, "refused": 1},
+        result_data={
+            "lines": 2,
+            "stored": 1,
+            "refused": 1,
+            "refused_by_reason": {"letters": 1},
+        },
     )
     make_number(project, "9172310001")
     ImportRow.objects.create(
@@ -43,6 +48,19 @@ class ImportReportTests:
         assert "+19172310001" in page
         assert "not a number" in page
         assert "Contains letters." in page
+
+    def test_it_words_refusal_reasons_plainly(self, alice_client, project, import_task):
+        import_task.result_data["refused_by_reason"] = {"npa_format": 2, "nxx_n11": 1}
+        import_task.save(update_fields=["result_data"])
+
+        r = alice_client.get(f"/projects/{project.pk}/imports/{import_task.task_id}/")
+
+        page = r.content.decode()
+        assert "area code not valid: 2" in page
+        assert "exchange is an N11 code: 1" in page
+        assert ">contains letters</span>" in page
+        assert "<td>Refused</td>" in page and "<td>refused</td>" not in page
+        assert "npa_format:" not in page and ">letters<" not in page
 
     def test_it_filters_by_outcome(self, alice_client, project, import_task):
         url = f"/projects/{project.pk}/imports/{import_task.task_id}/"

@@ -73,6 +73,9 @@ def _script_config(request: HttpRequest, project: Project) -> dict:
             "carriers": reverse("api:carrier-list"),
             "cancel": reverse("api:task-cancel", kwargs=task),
             "row": reverse("dashboard:task-row", kwargs=task),
+            "summary": reverse(
+                "dashboard:project-summary", kwargs={"project_id": project.pk}
+            ),
             "importReport": reverse(
                 "dashboard:import-report", kwargs={"project_id": project.pk, **task}
             ),

@@ -52,3 +52,14 @@ def project_detail(request: HttpRequest, project: Project) -> HttpResponse:
         chart=carrier_chart(number_breakdown(project=project)),
     )
     return render(request, "dashboard/project.html", context)
+
+
+@project_page
+def project_summary(request: HttpRequest, project: Project) -> HttpResponse:
+    """The project's counts and chart alone, for the page's script to redraw
+    when a task ends, so that they are drawn by the same templates."""
+    context = {
+        "project": project,
+        "chart": carrier_chart(number_breakdown(project=project)),
+    }
+    return render(request, "dashboard/_project_summary.html", context)

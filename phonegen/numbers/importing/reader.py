@@ -4,6 +4,8 @@ column that holds phone numbers.
 Files are read line by line in binary and decoded one line at a time (UTF-8,
 falling back to Latin-1 for a line that is not UTF-8), so a file of a million
 lines never sits in memory and one badly encoded line spoils nothing else.
+A file whose first block is not text at all (a workbook, an image) is refused
+before any line is read.
 """
 
 import csv
@@ -19,6 +21,22 @@ MAX_LINE_BYTES = 4096
 SAMPLE_LINES = 50
 BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# How much of a file's start is read to tell text from binary.
+SNIFF_BYTES = 8192
+# Control characters (NUL among them) other than tab, line ends and form feed:
+# text has none, or a stray few, which are reported on their line; binary
+# formats are full of them. C1 bytes (0x80-0x9f) are not counted, as
+# Windows-1252 files use them for quotes and dashes.
+_CONTROL_BYTES = bytes([*range(9), 11, *range(14, 32), 127])
+MAX_CONTROL_SHARE = 0.05
+# Formats people upload by mistake, said by name so the fix is obvious.
+_SIGNATURES = (
+    (b"PK\x03\x04", "a ZIP archive, such as an Excel (.xlsx) workbook"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel (.xls) or Word document"),
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 
 _DELIMITERS = (",", ";", "\t", "|")
 _PHONE_HEADERS = re.compile(
@@ -120,9 +138,11 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
     """
     column = (column or "").strip()
     with open(path, "rb") as f:
-        if f.read(2) in UTF16_BOMS:
-            message = "The file is UTF-16 text; save it as CSV in UTF-8."
-            raise InvalidInput(message, errors={"file": [message]})
+        start = f.read(SNIFF_BYTES)
+    if start[:2] in UTF16_BOMS:
+        message = "The file is UTF-16 text; save it as CSV in UTF-8."
+        raise InvalidInput(message, errors={"file": [message]})
+    _refuse_binary(start)
     sample, too_long = _first_lines(path)
     if not sample:
         if too_long:
@@ -161,6 +181,26 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
         index,
         first[index] if header else "",
     )
+
+
+def _refuse_binary(start: bytes) -> None:
+    """Refuse a file whose first block is not text: a known binary format, or
+    more control characters than :data:`MAX_CONTROL_SHARE` of the block."""
+    kind = next((name for magic, name in _SIGNATURES if start.startswith(magic)), "")
+    controls = sum(start.count(byte) for byte in _CONTROL_BYTES)
+    if not kind and controls <= MAX_CONTROL_SHARE * len(start):
+        return
+
+    halves = (start[0::2].count(0), start[1::2].count(0))
+    if not kind and max(halves) > len(start) // 4:
+        # ASCII as UTF-16 without a BOM: every other byte is NUL.
+        kind = "UTF-16 text without a byte order mark"
+    found = f" (it looks like {kind})" if kind else ""
+    message = (
+        f"This is not a text file{found}; save the list as CSV or plain text, "
+        "UTF-8 or Latin-1."
+    )
+    raise InvalidInput(message, errors={"file": [message]})
 
 
 def _is_label(cell: str) -> bool:

@@ -7,6 +7,7 @@ from phonegen.errors import InvalidInput
 from phonegen.numbering.parsing import parse
 from phonegen.numbers.importing.reader import (
     MAX_LINE_BYTES,
+    SNIFF_BYTES,
     Layout,
     count_lines,
     detect_layout,
@@ -142,3 +143,54 @@ class DetectLayoutTests:
 
         assert Layout.from_params(params) == Layout(",", 1, 1, "p")
         assert Layout.from_params(Layout(None, 3, 0, "").as_params()).header_line == 3
+
+
+class BinaryFileTests:
+    @pytest.mark.parametrize(
+        ("data", "kind"),
+        [
+            (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "a ZIP archive"),
+            (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "old-style Excel"),
+            (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+            ("phone\n2123502484\n".encode("utf-16-le"), "UTF-16 text without"),
+            (b"phone\n2123502484\n" + b"\x00\x01\x02\x03" * 10, ""),
+            (b"%PDF-1.7\n%text-like header\n", "a PDF document"),
+            (bytes(range(1, 9)) * 100, ""),
+        ],
+        ids=["xlsx", "xls", "png", "utf-16-no-bom", "nul", "pdf", "control-characters"],
+    )
+    def test_it_refuses_a_file_that_is_not_text(self, tmp_path, data, kind):
+        with pytest.raises(InvalidInput) as error:
+            detect_layout(write(tmp_path, data))
+
+        message = error.value.errors["file"][0]
+        assert message.startswith("This is not a text file")
+        assert kind in message
+        assert error.value.message == message
+
+    def test_a_stray_nul_in_a_text_line_is_left_to_that_lines_report(self, tmp_path):
+        path = write(tmp_path, b"phone\n212\x00350-2484\n212-350-2485\n")
+
+        assert detect_layout(path) == Layout(None, 1, 0, "phone")
+
+    def test_it_looks_only_at_the_first_block(self, tmp_path):
+        data = b"phone\n" + b"2123502484\n" * (SNIFF_BYTES // 11 + 1) + b"\x00" * 99
+
+        assert detect_layout(write(tmp_path, data)) == Layout(None, 1, 0, "phone")
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            "name;phone\nRen\xe9e;212-350-2484\n".encode("latin-1"),
+            # Windows-1252 quotes and dashes are C1 bytes in Latin-1: still text.
+            b"name,phone\n\x93Ann\x94,212\x96350\x962484\n",
+            "name,phone\nJos\xe9,+1 212 350 2484\f\n".encode(),
+            b"\xef\xbb\xbfphone\r\n2123502484\r\n",
+            b"2123502484\t\n9175551234\x1a",
+        ],
+        ids=["latin-1", "windows-1252", "utf-8", "utf-8-bom", "tab-and-dos-eof"],
+    )
+    def test_it_takes_text_in_any_accepted_encoding(self, tmp_path, data):
+        layout = detect_layout(write(tmp_path, data))
+
+        assert layout.column in (0, 1)

@@ -5,26 +5,48 @@ import { setUpGenerateForm } from "./generate.js";
 import { TaskList } from "./tasks.js";
 
 const config = readConfig();
-const counts = document.getElementById("project-counts");
 
 const tasks = new TaskList(config, document.getElementById("task-list"), {
-  onFinished: (row) => {
-    if (row.dataset.status === "completed" && !document.getElementById("stale-note")) {
-      // Counts and chart are drawn by the server; say they are behind.
-      const note = document.createElement("span");
-      note.id = "stale-note";
-      note.append(" · Numbers changed: ");
-      const link = document.createElement("a");
-      link.href = location.pathname;
-      link.textContent = "refresh counts and chart";
-      note.append(link);
-      counts.append(note);
-    }
+  onFinished: () => {
+    refreshSummary();
+    generate.refresh();
   },
 });
 tasks.connect();
 
-setUpGenerateForm(document.getElementById("generate-form"), config, tasks);
+const generate = setUpGenerateForm(document.getElementById("generate-form"), config, tasks);
+
+// Counts and chart, drawn again by the server once a task has ended (it may
+// have stored numbers), in place and without a reload.
+let summaryFetch = 0;
+async function refreshSummary() {
+  const ticket = ++summaryFetch;
+  let response;
+  try {
+    response = await fetch(config.urls.summary, { credentials: "same-origin" });
+  } catch (error) {
+    return;
+  }
+  if (!response.ok || ticket !== summaryFetch) {
+    return;
+  }
+  const holder = document.createElement("template");
+  holder.innerHTML = await response.text();
+  for (const id of ["project-counts", "project-chart"]) {
+    const fresh = holder.content.getElementById(id);
+    const old = document.getElementById(id);
+    if (!fresh || !old) {
+      continue;
+    }
+    // A table the user opened stays open.
+    const opened = old.querySelector("details[open]");
+    const details = fresh.querySelector("details");
+    if (opened && details) {
+      details.open = true;
+    }
+    old.replaceWith(fresh);
+  }
+}
 
 const importForm = document.getElementById("import-form");
 importForm.addEventListener("submit", async (event) => {

@@ -24,6 +24,9 @@ export class TaskList {
     // Row fetches in flight per task: only the newest one is drawn.
     this.fetches = new Map();
     this.announced = new Map();
+    // What to announce of a task whose row is still being fetched: its title
+    // comes with the row.
+    this.unannounced = new Map();
     list.addEventListener("click", (event) => this.onClick(event));
     for (const row of list.querySelectorAll(".task")) {
       this.formatEta(row);
@@ -116,8 +119,11 @@ export class TaskList {
       return;
     }
     const row = this.row(task.task_id);
-    const what = row ? row.dataset.summary : task.task_type;
-    this.announcer.textContent = `${what}: ${text}`;
+    if (!row) {
+      this.unannounced.set(task.task_id, text);
+      return;
+    }
+    this.announcer.textContent = `${row.dataset.summary}: ${text}`;
   }
 
   formatEta(row) {
@@ -129,7 +135,7 @@ export class TaskList {
     const when = new Date(iso);
     const seconds = Math.max(0, Math.round((when - Date.now()) / 1000));
     const ahead = seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-    eta.textContent = `${when.toLocaleTimeString()} (in about ${ahead})`;
+    eta.textContent = `${utcTime(when)} (in about ${ahead})`;
   }
 
   async refreshRow(taskId) {
@@ -155,6 +161,10 @@ export class TaskList {
       }
     }
     this.formatEta(fresh);
+    if (this.unannounced.has(taskId)) {
+      this.announce({ task_id: taskId }, this.unannounced.get(taskId));
+      this.unannounced.delete(taskId);
+    }
     if (hadFocus) {
       // The cancel button went away with the old row; keep the keyboard near.
       fresh.setAttribute("tabindex", "-1");
@@ -187,6 +197,12 @@ export class TaskList {
       this.refreshRow(row.dataset.taskId);
     }
   }
+}
+
+// "18:25:22 UTC", as the server writes the times it draws: one format on the
+// page, whoever drew the row and wherever the browser is.
+function utcTime(when) {
+  return `${when.toISOString().slice(11, 19)} UTC`;
 }
 
 function isFinished(status) {
