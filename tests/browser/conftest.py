@@ -40,9 +40,13 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator:
-    """A headless Chromium browser (Playwright's sync API)."""
+    """A headless Chromium browser (Playwright's sync API).
+
+    Module-scoped: the sync API keeps its own event loop running in the main
+    thread until it stops, and the asyncio tests that run later need it gone.
+    """
     if not CHROMIUM.is_file():
         _missing(f"{CHROMIUM} not found; `apt-get install chromium` provides it")
     try:

@@ -56,17 +56,24 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
 
     # Fast path: COPY straight into the table. Only a number another task stored
     # meanwhile can make it fail; then the batch goes through a staging table.
+    # The raw psycopg cursor bypasses Django's error translation; wrapping it
+    # again makes a dropped connection a Django OperationalError, which the
+    # runner retries, and marks the connection for replacement.
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            with cursor.connection.cursor().copy(
+        with (
+            transaction.atomic(),
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.connection.cursor().copy(
                 f"COPY {TABLE} ({columns}) FROM STDIN"
-            ) as copy:
-                copy.write(text)
+            ) as copy,
+        ):
+            copy.write(text)
         return len(numbers)
     except (IntegrityError, UniqueViolation):
         logger.info("task %s: batch met numbers stored concurrently, merging", task_id)
 
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         raw = cursor.connection.cursor()
         raw.execute(
             "CREATE TEMP TABLE IF NOT EXISTS phonegen_staging ON COMMIT DELETE ROWS "
