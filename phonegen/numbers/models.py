@@ -81,11 +81,14 @@ class PhoneNumber(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="number_project_uniq")
         ]
-        indexes = [
-            models.Index(fields=["task"], name="number_task_idx"),
-            models.Index(fields=["project", "brand"], name="number_project_brand_idx"),
-            models.Index(fields=["project", "line_type"], name="number_project_type_idx"),
-        ]
+        # Every index costs each stored row a write: only those a query needs.
+        # (project, number) serves the list's order and area code ranges, the
+        # export and the walk of a validation; task the task filter and a
+        # resumed task's count. The other filters (carrier, line type,
+        # validity) are applied along (project, number): an index on one of
+        # them would also tempt the planner to read a whole project where the
+        # key would read one batch.
+        indexes = [models.Index(fields=["task"], name="number_task_idx")]
         ordering = ["number"]
 
     def __str__(self) -> str:

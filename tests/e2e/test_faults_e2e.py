@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass
 
 import httpx
-import psycopg
 import pytest
 
 import harness
@@ -189,6 +188,10 @@ class _ProgressWatcher:
 
 
 STORED_BY_TASK = "SELECT count(*) FROM numbers_phonenumber WHERE task_id = %s"
+VALIDATED_IN_PROJECT = (
+    "SELECT count(*) FROM numbers_phonenumber n JOIN tasks_task t "
+    "ON t.project_id = n.project_id WHERE t.task_id = %s AND n.validation_attempted"
+)
 
 
 def _kill_worker_midway(deployment, watcher, total):
@@ -219,6 +222,36 @@ def test_a_generation_whose_worker_is_killed_completes_exactly_once(one_worker):
     assert data["successful_items"] == quantity
     assert _stored(deployment, task_id) == (quantity, quantity)
     assert _outside_filter(deployment, task_id, "mobile") == 0
+    assert _attempts(deployment, task_id) == 2
+    watcher.assert_consistent()
+
+
+def test_a_validation_whose_worker_is_killed_completes(one_worker):
+    deployment = one_worker
+    quantity = 200_000
+    project_id = deployment.new_project("validation-death")
+    r = deployment.generate(project_id, quantity, batch_size=10_000)
+    assert r.status_code == 201, r.text
+    generated = deployment.wait_finished(r.json()["data"]["task_id"])
+    assert generated["status"] == "completed", generated
+
+    r = deployment.client.post(
+        "/api/phone-generator/validate-numbers-enhanced/",
+        json={"project_id": project_id, "batch_size": 1000},
+    )
+    assert r.status_code == 201, r.text
+    task_id = r.json()["data"]["task_id"]
+    watcher = _ProgressWatcher(deployment, task_id, VALIDATED_IN_PROJECT)
+
+    _kill_worker_midway(deployment, watcher, quantity)
+    data = watcher.until(lambda d: d["status"] in FINISHED)
+
+    assert data["status"] == "completed", data
+    assert data["processed_items"] == quantity
+    result = data["result_data"]
+    assert result["validated"] == quantity
+    assert result["valid"] + result["invalid"] + result["failed"] == quantity
+    assert deployment.sql(VALIDATED_IN_PROJECT, task_id)[0] == quantity
     assert _attempts(deployment, task_id) == 2
     watcher.assert_consistent()
 

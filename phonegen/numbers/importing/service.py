@@ -31,7 +31,7 @@ from phonegen.tasks.services import (
 
 from ..models import ImportOutcome, ImportRow, PhoneNumber, Project
 from ..services.statistics import statistics_refresh
-from ..services.validation import numbers_validate_isolated
+from ..services.validation_batches import numbers_validate_isolated
 from .reader import Layout, count_lines, detect_layout, read_lines, split_line
 from .storage import ReportRow, import_numbers_insert, import_rows_insert
 

@@ -8,17 +8,21 @@ later, or never where it is turned off; the tasks that wrote the rows know
 best when to analyze.
 """
 
+import json
 import logging
 import time
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 
 logger = logging.getLogger(__name__)
 
 # Stale as autovacuum judges it: 10% of the rows changed, plus a floor.
 STALE_FRACTION = 0.1
 STALE_ROWS = 10_000
+# Rows a query is known to match that the planner may underestimate tenfold
+# before the statistics are refreshed for it.
+UNSEEN_RATIO = 10
 
 
 def statistics_refresh(*models: type[Model]) -> list[str]:
@@ -50,3 +54,29 @@ def statistics_refresh(*models: type[Model]) -> list[str]:
                 table, modified, time.monotonic() - started,
             )  # fmt: skip
     return [table for table, _ in stale]
+
+
+def statistics_cover(rows: QuerySet, count: int) -> bool:
+    """ANALYZE the table of ``rows`` when the planner expects far fewer rows
+    from it than the ``count`` it is known to match; return whether it did.
+
+    A project of a million numbers in a table of fifty million is too small a
+    change for :func:`statistics_refresh`, yet until the statistics have seen
+    it the planner takes it for a handful of rows and may read all of it where
+    one batch was asked for.
+    """
+    if connection.vendor != "postgresql" or count < STALE_ROWS:
+        return False
+    (plan,) = json.loads(rows.order_by().explain(format="json"))
+    expected = plan["Plan"]["Plan Rows"]
+    if expected * UNSEEN_RATIO >= count:
+        return False
+    table = rows.model._meta.db_table
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+    logger.info(
+        "statistics of %s refreshed (%d rows expected, %d known) in %.2fs",
+        table, expected, count, time.monotonic() - started,
+    )  # fmt: skip
+    return True

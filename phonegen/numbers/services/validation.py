@@ -1,29 +1,26 @@
 """Validation of stored numbers against the prefix database, in set-based SQL.
 
-Each batch is one ``UPDATE ... FROM`` that checks the NANP structure of every
-number in an id range and copies the fields of its longest prefix (an NPA-NXX-X
-block beats its NPA-NXX). Nothing is read into Python per number, so a batch
-costs about what the database needs to rewrite its rows.
+Each batch (see :mod:`.validation_batches`) is one ``UPDATE ... FROM`` (see
+:mod:`.validation_sql`) that checks the NANP structure of every number of the
+batch and copies the fields of its longest prefix (an NPA-NXX-X block beats its
+NPA-NXX). Nothing is read into Python per number, so a batch costs about what
+the database needs to rewrite its rows.
 
 A batch the database refuses is split in halves until the rows it refuses are
 found; those are marked ``error`` and the rest of the batch is validated.
 """
 
-import functools
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min, QuerySet
-from django.utils import timezone
 
 from phonegen.errors import InvalidInput, NotFound
-from phonegen.numbering.nanp import is_geographic_npa
-from phonegen.prefixes.models import PhonePrefix
 from phonegen.tasks.models import Task, TaskType
-from phonegen.tasks.runner import TRANSIENT_ERRORS
 from phonegen.tasks.services import (
     ProgressReporter,
     TaskCancelled,
@@ -34,7 +31,8 @@ from phonegen.tasks.services import (
 
 from ..models import PhoneNumber, Project, ValidationStatus, ValidationTarget
 from ..selectors import validation_selection
-from .statistics import statistics_refresh
+from .statistics import statistics_cover, statistics_refresh
+from .validation_batches import IdBatches, ProjectBatches
 
 logger = logging.getLogger(__name__)
 
@@ -111,52 +109,41 @@ def estimated_time(total: int) -> str:
 def validation_run(task: Task, reporter: ProgressReporter) -> dict:
     """Validate the task's numbers batch by batch; return counts by status.
 
-    Validating is idempotent, so a task delivered again simply starts over.
+    Each batch saves where it ended as the task's checkpoint, so a run that
+    takes the task over after a lost worker goes on from there with the
+    counts so far, rather than starting again.
     """
-    numbers = validation_selection(
-        user=task.user, project_id=task.params.get("project_id"), task=task
-    )
     batch_size = task.params.get("batch_size", 1000)
-    counts: Counter = Counter()
+    resumed = task.checkpoint or {}
+    counts: Counter = Counter(resumed.get("counts", {}))
+    batches = resumed.get("batches", 0)
     started = time.monotonic()
     statistics_refresh(PhoneNumber, ValidationTarget)
-    total = numbers.count()
-    last_id = 0
-    batches = 0
+    # Counted when the task was created: counting again would read every
+    # number once more before validating any.
+    total = task.total_items
+    statistics_cover(_selection(task), total)
 
-    while True:
-        # Each batch is the next ids in order (keyset), so a batch costs the
-        # same at the end of a million numbers as at the start.
-        ids = list(
-            numbers.filter(id__gt=last_id)
-            .order_by("id")
-            .values_list("id", flat=True)[:batch_size]
-        )
-        if not ids and batches:
-            break
-        with transaction.atomic():
-            # The batch as a range of the selection: two parameters where a
-            # list of ids would be thousands, parsed twice per batch.
-            if ids:
-                batch = numbers.filter(id__gte=ids[0], id__lte=ids[-1])
-                counts.update(numbers_validate_isolated(batch))
-            batches += 1
-            processed = sum(counts.values())
-            reporter.advance(
-                processed=processed,
-                successful=counts[ValidationStatus.VALID],
-                failed=counts[ValidationStatus.ERROR],
-                total=max(total, processed),
-                step=f"Validated {processed:,} of {max(total, processed):,} numbers",
-            )
-        logger.debug("task %s: batch %d validated", task.task_id, batches)
-        if len(ids) < batch_size:
-            break
-        last_id = ids[-1]
-        try:
-            reporter.check_cancelled()
-        except TaskCancelled:
-            raise TaskCancelled(_result(counts, batches, started)) from None
+    for numbers in _batches(task, resumed):
+        size = batch_size
+        while size == batch_size:
+            with transaction.atomic():
+                _commit_without_flush()
+                checked, size = numbers.validate_next(batch_size)
+                if size:
+                    counts.update(checked)
+                    batches += 1
+                    place = numbers.position() | {"batches": batches}
+                    _advance(reporter, counts, total, place)
+            logger.debug("task %s: batch %d validated", task.task_id, batches)
+            if size == batch_size:
+                try:
+                    reporter.check_cancelled()
+                except TaskCancelled:
+                    raise TaskCancelled(_result(counts, batches, started)) from None
+    if not batches:
+        # Nothing to validate: the task still reports where it stands.
+        _advance(reporter, counts, total, {})
 
     result = _result(counts, batches, started)
     logger.info(
@@ -167,83 +154,59 @@ def validation_run(task: Task, reporter: ProgressReporter) -> dict:
     return result
 
 
-def numbers_validate_isolated(
-    numbers: QuerySet[PhoneNumber], *, low: int = 0, high: int | None = None
-) -> dict:
-    """:func:`numbers_validate`, but rows the database refuses to update are
-    marked ``error`` instead of failing the others.
-
-    A batch in which every row fails is not one bad record but a broken
-    database: that error is raised for the task to fail (or be retried).
-    """
-    try:
-        with transaction.atomic():
-            return numbers_validate(numbers, low=low, high=high)
-    except TRANSIENT_ERRORS:
-        raise
-    except DatabaseError as error:
-        ids = list(
-            _scoped(numbers, low, high).order_by("id").values_list("id", flat=True)
+def _batches(task: Task, resumed: dict) -> Iterator[ProjectBatches | IdBatches]:
+    """The walks through the task's numbers, from where ``resumed`` (a
+    checkpoint) ended: the ids it names, else each of its projects in turn."""
+    project_id = task.params.get("project_id")
+    numbers = _selection(task)
+    if task.params.get("phone_id_count"):
+        span = ValidationTarget.objects.filter(task=task).aggregate(
+            first=Min("phone_id"), last=Max("phone_id")
         )
-        if len(ids) <= 1:
-            return _mark_failed(numbers, ids, error)
-        middle = ids[len(ids) // 2 - 1]
-        counts = Counter(numbers_validate_isolated(numbers, low=low, high=middle))
-        counts.update(numbers_validate_isolated(numbers, low=middle, high=high))
-        if counts[ValidationStatus.ERROR] == len(ids):
-            raise
-        return dict(counts)
+        if span["first"] is not None:
+            first = resumed.get("after_id", span["first"] - 1) + 1
+            yield IdBatches(numbers, first, span["last"])
+        return
+    if project_id is not None:
+        projects = [project_id]
+    else:
+        projects = Project.objects.filter(owner=task.user).order_by("id")
+        projects = list(projects.values_list("id", flat=True))
+    for project in projects:
+        if project < resumed.get("project_id", project):
+            continue
+        after = resumed.get("after", "") if project == resumed.get("project_id") else ""
+        yield ProjectBatches(numbers, project, after=after)
 
 
-def _mark_failed(
-    numbers: QuerySet[PhoneNumber], ids: list[int], error: DatabaseError
-) -> dict:
-    if not ids:
-        raise error
-    logger.warning("number %s could not be validated: %s", ids[0], error)
-    try:
-        with transaction.atomic():
-            numbers.filter(id=ids[0]).update(
-                validation_status=ValidationStatus.ERROR,
-                valid_number=None,
-                validation_attempted=True,
-                validation_date=timezone.now(),
-                validation_source="internal",
-            )
-    except DatabaseError:
-        logger.warning("number %s could not be marked as failed", ids[0])
-    return {ValidationStatus.ERROR: 1}
+def _selection(task: Task) -> QuerySet[PhoneNumber]:
+    return validation_selection(
+        user=task.user, project_id=task.params.get("project_id"), task=task
+    )
 
 
-def _scoped(
-    numbers: QuerySet[PhoneNumber], low: int, high: int | None
-) -> QuerySet[PhoneNumber]:
-    scoped = numbers.filter(id__gt=low)
-    if high is not None:
-        scoped = scoped.filter(id__lte=high)
-    return scoped
+def _advance(
+    reporter: ProgressReporter, counts: Counter, total: int, place: dict
+) -> None:
+    processed = sum(counts.values())
+    total = max(total, processed)
+    reporter.advance(
+        processed=processed,
+        successful=counts[ValidationStatus.VALID],
+        failed=counts[ValidationStatus.ERROR],
+        total=total,
+        step=f"Validated {processed:,} of {total:,} numbers",
+        checkpoint=place | {"counts": dict(counts)},
+    )
 
 
-def numbers_validate(
-    numbers: QuerySet[PhoneNumber], *, low: int = 0, high: int | None = None
-) -> dict:
-    """Validate the numbers of ``numbers`` with ``low < id <= high`` (no upper
-    bound when ``high`` is None); return how many got each status."""
-    scoped = _scoped(numbers, low, high)
-    bounds = scoped.order_by().aggregate(first=Min("id"), last=Max("id"))
-    if bounds["first"] is None:
-        return {}
-    # No ORDER BY inside the IN (...) list: it would only cost a sort.
-    ids_sql, ids_params = scoped.order_by().values("id").query.sql_with_params()
-
-    with connection.cursor() as cursor:
-        checked_at = connection.ops.adapt_datetimefield_value(timezone.now())
-        cursor.execute(
-            _update_sql(ids_sql),
-            [checked_at, *ids_params, bounds["first"], bounds["last"]],
-        )
-        # The statuses come back from the UPDATE itself: no second query.
-        return dict(Counter(status for (status,) in cursor.fetchall()))
+def _commit_without_flush() -> None:
+    # A batch whose commit a server crash loses is lost together with the
+    # progress of the same transaction, and validating again gives the same
+    # answer: the commit need not wait for the WAL to reach the disk.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _result(counts: Counter, batches: int, started: float) -> dict:
@@ -261,70 +224,3 @@ def _result(counts: Counter, batches: int, started: float) -> dict:
         "seconds": round(elapsed, 3),
         "numbers_per_second": round(processed / elapsed) if elapsed > 0 else None,
     }
-
-
-@functools.cache
-def _non_geographic_npas() -> str:
-    npas = [str(n) for n in range(200, 1000) if not is_geographic_npa(str(n))]
-    return ", ".join(f"'{npa}'" for npa in npas)
-
-
-def _not_all_digits(column: str) -> str:
-    if connection.vendor == "postgresql":
-        return f"{column} !~ '^[0-9]+$'"
-    # SQLite's GLOB: a character that is not a digit, anywhere.
-    return f"{column} GLOB '*[^0-9]*'"
-
-
-def _update_sql(ids_sql: str) -> str:
-    table = PhoneNumber._meta.db_table
-    prefixes = PhonePrefix._meta.db_table
-    # Positions in the stored form 1NPANXXXXXX: NPA at 2, NXX at 5, line at 8.
-    malformed = f"""
-        length(n.number) <> 11 OR {_not_all_digits("n.number")}
-        OR substr(n.number, 1, 1) <> '1'
-        OR substr(n.number, 2, 1) IN ('0', '1') OR substr(n.number, 3, 2) = '11'
-        OR substr(n.number, 5, 1) IN ('0', '1')
-        OR (substr(n.number, 6, 2) = '11'
-            AND substr(n.number, 2, 3) NOT IN ({_non_geographic_npas()}))
-    """
-    fictional = """
-        substr(n.number, 5, 3) = '555'
-        AND (substr(n.number, 8, 2) = '01' OR substr(n.number, 8, 4) = '1212')
-    """
-    # The longest prefix decides carrier and type; a block without a location
-    # of its own sits where its NPA-NXX does.
-    return f"""
-        UPDATE {table} SET
-            prefix = v.prefix, carrier = v.carrier, brand = v.brand,
-            line_type = v.line_type, city = v.city, state = v.state,
-            country = v.country, validation_status = v.status,
-            valid_number = (v.status = 'valid'), validation_attempted = TRUE,
-            validation_date = v.checked_at, validation_source = 'internal'
-        FROM (
-            SELECT n.id AS id, %s AS checked_at,
-                CASE
-                    WHEN {malformed} THEN 'invalid_format'
-                    WHEN {fictional} THEN 'fictional'
-                    WHEN p7.id IS NULL AND p6.id IS NULL THEN 'unassigned_prefix'
-                    ELSE 'valid'
-                END AS status,
-                CASE WHEN p7.id IS NOT NULL THEN p7.prefix
-                     ELSE coalesce(p6.prefix, '') END AS prefix,
-                CASE WHEN p7.id IS NOT NULL THEN p7.carrier
-                     ELSE coalesce(p6.carrier, '') END AS carrier,
-                CASE WHEN p7.id IS NOT NULL THEN p7.brand
-                     ELSE coalesce(p6.brand, '') END AS brand,
-                CASE WHEN p7.id IS NOT NULL THEN p7.line_type
-                     ELSE coalesce(p6.line_type, 'unknown') END AS line_type,
-                coalesce(nullif(p7.city, ''), p6.city, '') AS city,
-                coalesce(nullif(p7.state, ''), p6.state, '') AS state,
-                coalesce(nullif(p7.country, ''), p6.country, '') AS country
-            FROM {table} n
-            LEFT JOIN {prefixes} p7 ON p7.prefix = substr(n.number, 2, 7)
-            LEFT JOIN {prefixes} p6 ON p6.prefix = substr(n.number, 2, 6)
-            WHERE n.id IN ({ids_sql})
-        ) AS v
-        WHERE {table}.id = v.id AND {table}.id BETWEEN %s AND %s
-        RETURNING {table}.validation_status
-    """

@@ -1,8 +1,12 @@
 import pytest
 from django.db import connection
 
-from phonegen.numbers.models import ImportRow, PhoneNumber
-from phonegen.numbers.services.statistics import STALE_ROWS, statistics_refresh
+from phonegen.numbers.models import ImportRow, PhoneNumber, Project
+from phonegen.numbers.services.statistics import (
+    STALE_ROWS,
+    statistics_cover,
+    statistics_refresh,
+)
 
 
 def _flush_activity_counters() -> None:
@@ -45,3 +49,28 @@ class StatisticsRefreshRepeatTests:
 
         # SQLite is never analyzed; PostgreSQL not again without new changes.
         assert statistics_refresh(PhoneNumber, ImportRow) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+class StatisticsCoverTests:
+    def test_it_analyzes_when_the_planner_has_not_seen_a_new_project(
+        self, owner, project
+    ):
+        PhoneNumber.objects.bulk_create(
+            PhoneNumber(project=project, number=f"1212{n:07d}")
+            for n in range(STALE_ROWS + 2000)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE numbers_phonenumber")
+        new = Project.objects.create(owner=owner, name="new")
+        PhoneNumber.objects.bulk_create(
+            PhoneNumber(project=new, number=f"1917{n:07d}") for n in range(STALE_ROWS)
+        )
+        numbers = PhoneNumber.objects.filter(project=new)
+
+        assert statistics_cover(numbers, STALE_ROWS) is True
+        assert statistics_cover(numbers, STALE_ROWS) is False
+        assert (
+            statistics_cover(PhoneNumber.objects.filter(project=project), 10) is False
+        )
