@@ -60,8 +60,10 @@ def _refusal(headers: dict[bytes, bytes]) -> tuple[int, dict] | None:
             code="request_too_large",
             errors={
                 "body": [
-                    f"At most {limit:,} bytes; files up to {megabytes} MB can be "
-                    "imported."
+                    (
+                        f"At most {limit:,} bytes; files up to {megabytes} MB can "
+                        "be imported."
+                    )
                 ]
             },
         )
