@@ -75,7 +75,7 @@ run: $(STAMP)
 # PostgreSQL run's. pytest's exit code 5 (nothing collected) is fine for one of
 # them, but not for both.
 SQLITE_LOG := var/test-sqlite.log
-test: $(STAMP) chromium
+test: $(STAMP) chromium lint
 	@mkdir -p var; failed=0; ran=0; \
 	$(PYTEST_SQLITE) >$(SQLITE_LOG) 2>&1 & sqlite_pid=$$!; \
 	$(PYTEST_POSTGRES); pg_rc=$$?; \

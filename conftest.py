@@ -9,7 +9,8 @@ import pytest
 # there and never copied into the project.
 SHARED_DATA = Path(
     os.environ.get(
-        "PHONEGEN_SHARED_DATA", Path(__file__).resolve().parent.parent / "shared" / "data"
+        "PHONEGEN_SHARED_DATA",
+        Path(__file__).resolve().parent.parent / "shared" / "data",
     )
 )
 

@@ -31,8 +31,12 @@ class BodyLimitMiddleware:
             refusal = _refusal(dict(scope["headers"]))
             if refusal is not None:
                 status, body = refusal
-                logger.info("%s %s refused with %d before its body was read",
-                            scope["method"], scope["path"], status)
+                logger.info(
+                    "%s %s refused with %d before its body was read",
+                    scope["method"],
+                    scope["path"],
+                    status,
+                )
                 await _answer(send, status, body)
                 return
         await self.app(scope, receive, send)

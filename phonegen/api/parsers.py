@@ -11,4 +11,6 @@ class SafeJSONParser(JSONParser):
         try:
             return super().parse(stream, media_type, parser_context)
         except RecursionError:
-            raise ParseError("JSON parse error - the body is nested too deeply.") from None
+            raise ParseError(
+                "JSON parse error - the body is nested too deeply."
+            ) from None

@@ -150,7 +150,9 @@ LOGOUT_REDIRECT_URL = "dashboard:sign-in"
 # Background work: Celery with Redis when REDIS_URL is set, else threads in the
 # server process.
 REDIS_URL = env_str("REDIS_URL")
-PHONEGEN_TASK_RUNNER = env_str("PHONEGEN_TASK_RUNNER", "celery" if REDIS_URL else "thread")
+PHONEGEN_TASK_RUNNER = env_str(
+    "PHONEGEN_TASK_RUNNER", "celery" if REDIS_URL else "thread"
+)
 if PHONEGEN_TASK_RUNNER not in {"celery", "thread"}:
     raise ImproperlyConfigured("PHONEGEN_TASK_RUNNER must be 'celery' or 'thread'")
 if PHONEGEN_TASK_RUNNER == "celery" and not REDIS_URL:
@@ -277,5 +279,7 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"phonegen": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False}},
+    "loggers": {
+        "phonegen": {"level": LOG_LEVEL, "handlers": ["console"], "propagate": False}
+    },
 }

@@ -78,6 +78,10 @@ def line_type_for_holder(category: str | None, carrier: str | None) -> LineType:
     <LineType.MOBILE: 'mobile'>
     """
     line_type = line_type_for_ocn_category(category)
-    if line_type == LineType.MOBILE and carrier and _PAGING_CARRIER.search(carrier.upper()):
+    if (
+        line_type == LineType.MOBILE
+        and carrier
+        and _PAGING_CARRIER.search(carrier.upper())
+    ):
         return LineType.PAGER
     return line_type

@@ -16,7 +16,9 @@ from .blocks import BLOCK_SIZE
 ExclusionLookup = Callable[[int], np.ndarray]
 
 
-def allocate(available: np.ndarray, quantity: int, rng: np.random.Generator) -> np.ndarray:
+def allocate(
+    available: np.ndarray, quantity: int, rng: np.random.Generator
+) -> np.ndarray:
     """How many of ``quantity`` numbers each block gets, uniformly at random."""
     total = int(available.sum())
     if quantity > total:

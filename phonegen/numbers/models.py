@@ -16,7 +16,9 @@ class Project(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["owner", "name"], name="project_owner_name_uniq")
+            models.UniqueConstraint(
+                fields=["owner", "name"], name="project_owner_name_uniq"
+            )
         ]
         ordering = ["-created_at", "-id"]
 
@@ -70,7 +72,9 @@ class PhoneNumber(models.Model):
     country = models.CharField(max_length=2, blank=True, default="")
     valid_number = models.BooleanField(null=True)
     validation_status = models.CharField(
-        max_length=20, choices=ValidationStatus.choices, default=ValidationStatus.NOT_VALIDATED
+        max_length=20,
+        choices=ValidationStatus.choices,
+        default=ValidationStatus.NOT_VALIDATED,
     )
     validation_attempted = models.BooleanField(default=False)
     validation_date = models.DateTimeField(null=True, blank=True)
@@ -79,7 +83,9 @@ class PhoneNumber(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["project", "number"], name="number_project_uniq")
+            models.UniqueConstraint(
+                fields=["project", "number"], name="number_project_uniq"
+            )
         ]
         # Every index costs each stored row a write: only those a query needs.
         # (project, number) serves the list's order and area code ranges, the
@@ -130,7 +136,9 @@ class ImportRow(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["task", "line"], name="import_row_line_uniq")
+            models.UniqueConstraint(
+                fields=["task", "line"], name="import_row_line_uniq"
+            )
         ]
         # The report is read a page at a time, often of one outcome only.
         indexes = [

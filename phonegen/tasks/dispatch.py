@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 class QueueUnavailable(Exception):
     """The broker could not take the task's message."""
 
+
 _executor: ThreadPoolExecutor | None = None
 _executor_lock = threading.Lock()
 

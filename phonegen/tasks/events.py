@@ -16,7 +16,11 @@ from .models import Task
 logger = logging.getLogger(__name__)
 
 EVENT_TYPES = (
-    "task_started", "task_progress", "task_completed", "task_failed", "task_cancelled"
+    "task_started",
+    "task_progress",
+    "task_completed",
+    "task_failed",
+    "task_cancelled",
 )
 # The last message of a task: the one a client must not miss.
 FINAL_EVENTS = ("task_completed", "task_failed", "task_cancelled")
@@ -93,7 +97,9 @@ def task_publish(task: Task, event_type: str) -> None:
             if attempt == attempts:
                 logger.warning(
                     "task %s: could not publish %s",
-                    task.task_id, event_type, exc_info=True,
+                    task.task_id,
+                    event_type,
+                    exc_info=True,
                 )
                 return
             time.sleep(FINAL_EVENT_RETRY_DELAY * attempt)

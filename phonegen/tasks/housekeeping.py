@@ -24,6 +24,10 @@ def tasks_delete_old(*, days: int | None = None) -> int:
 
     deleted, by_model = old.delete()
     removed = by_model.get(Task._meta.label, 0)
-    logger.info("deleted %d tasks finished before %s (%d rows in all)", removed,
-                cutoff.isoformat(), deleted)
+    logger.info(
+        "deleted %d tasks finished before %s (%d rows in all)",
+        removed,
+        cutoff.isoformat(),
+        deleted,
+    )
     return removed

@@ -28,10 +28,16 @@ class Task(models.Model):
 
     task_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phonegen_tasks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="phonegen_tasks",
     )
     project = models.ForeignKey(
-        "numbers.Project", on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+        "numbers.Project",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tasks",
     )
     task_type = models.CharField(max_length=16, choices=TaskType.choices)
     status = models.CharField(
@@ -62,7 +68,9 @@ class Task(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "-created_at"], name="task_user_created_idx"),
-            models.Index(fields=["status", "completed_at"], name="task_status_done_idx"),
+            models.Index(
+                fields=["status", "completed_at"], name="task_status_done_idx"
+            ),
         ]
         ordering = ["-created_at"]
 

@@ -26,7 +26,9 @@ def tasks_requeue_orphaned() -> int:
         status=TaskStatus.PENDING, current_step="Resuming after a restart"
     )
     task_ids = list(
-        Task.objects.filter(status__in=ACTIVE_STATUSES).values_list("task_id", flat=True)
+        Task.objects.filter(status__in=ACTIVE_STATUSES).values_list(
+            "task_id", flat=True
+        )
     )
     for task_id in task_ids:
         logger.info("task %s: re-queued after restart", task_id)
@@ -83,8 +85,9 @@ def _recover_in_progress(task_id, now) -> str | None:
             return None
 
         if task.attempts >= settings.PHONEGEN_TASK_MAX_ATTEMPTS:
-            logger.warning("task %s: worker lost on attempt %d, given up", task_id,
-                           task.attempts)
+            logger.warning(
+                "task %s: worker lost on attempt %d, given up", task_id, task.attempts
+            )
             task_give_up(
                 task,
                 message=(
@@ -101,8 +104,9 @@ def _recover_in_progress(task_id, now) -> str | None:
         task.save(update_fields=["status", "current_step", "heartbeat_at"])
         transaction.on_commit(lambda: _dispatch_quietly(task_id))
 
-    logger.warning("task %s: worker lost after attempt %d, re-queued", task_id,
-                   task.attempts)
+    logger.warning(
+        "task %s: worker lost after attempt %d, re-queued", task_id, task.attempts
+    )
     return "requeued"
 
 

@@ -62,7 +62,10 @@ def task_run(task_id, *, final_attempt: bool = True) -> str | None:
     started = time.monotonic()
     logger.info(
         "task %s: %s started (attempt %d, %d items)",
-        task.task_id, task.task_type, task.attempts, task.total_items,
+        task.task_id,
+        task.task_type,
+        task.attempts,
+        task.total_items,
     )
 
     try:
@@ -84,7 +87,9 @@ def _run_handler(task, handler, reporter, started, final_attempt) -> str | None:
         task_mark_cancelled(task, result=result)
         logger.info(
             "task %s: cancelled after %d items in %.1fs",
-            task_id, task.successful_items, time.monotonic() - started,
+            task_id,
+            task.successful_items,
+            time.monotonic() - started,
         )
         return task.status
     except TaskLeaseLost:
@@ -109,7 +114,10 @@ def _run_handler(task, handler, reporter, started, final_attempt) -> str | None:
     task_complete(task, result=result)
     logger.info(
         "task %s: %s completed, %d items in %.1fs",
-        task_id, task.task_type, task.successful_items, time.monotonic() - started,
+        task_id,
+        task.task_type,
+        task.successful_items,
+        time.monotonic() - started,
     )
     return task.status
 

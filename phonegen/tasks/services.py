@@ -215,7 +215,11 @@ def task_start(task: Task) -> Task | None:
         task.current_step = "Starting" if first_attempt else "Resuming"
         task.save(
             update_fields=[
-                "status", "started_at", "heartbeat_at", "attempts", "current_step"
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "attempts",
+                "current_step",
             ]
         )
 

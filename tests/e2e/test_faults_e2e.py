@@ -152,7 +152,9 @@ def _outside_filter(deployment: Deployment, task_id: str, line_type: str) -> int
 
 
 def _attempts(deployment: Deployment, task_id: str) -> int:
-    return deployment.sql("SELECT attempts FROM tasks_task WHERE task_id = %s", task_id)[0]
+    return deployment.sql(
+        "SELECT attempts FROM tasks_task WHERE task_id = %s", task_id
+    )[0]
 
 
 class _ProgressWatcher:
@@ -208,9 +210,7 @@ def test_a_generation_whose_worker_is_killed_completes_exactly_once(one_worker):
     deployment = one_worker
     quantity = 200_000
     project_id = deployment.new_project("worker-death")
-    r = deployment.generate(
-        project_id, quantity, type_filter="mobile", batch_size=1000
-    )
+    r = deployment.generate(project_id, quantity, type_filter="mobile", batch_size=1000)
     assert r.status_code == 201, r.text
     task_id = r.json()["data"]["task_id"]
     watcher = _ProgressWatcher(deployment, task_id, STORED_BY_TASK)

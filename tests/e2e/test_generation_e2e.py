@@ -39,7 +39,8 @@ def _wait(client, task_id, user_id="e2e-alice", timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         r = client.get(
-            f"/api/phone-generator/tasks/{task_id}/progress/", params={"user_id": user_id}
+            f"/api/phone-generator/tasks/{task_id}/progress/",
+            params={"user_id": user_id},
         )
         assert r.status_code == 200, r.text
         data = r.json()["data"]
@@ -58,8 +59,12 @@ def test_it_generates_through_a_real_worker(client, e2e_database):
     r = client.post(
         "/api/phone-generator/generate-numbers-enhanced/",
         json={
-            "user_id": "e2e-alice", "project_id": project_id, "area_code": "917",
-            "quantity": QUANTITY, "type_filter": "mobile", "batch_size": 2000,
+            "user_id": "e2e-alice",
+            "project_id": project_id,
+            "area_code": "917",
+            "quantity": QUANTITY,
+            "type_filter": "mobile",
+            "batch_size": 2000,
         },
     )
     assert r.status_code == 201, r.text
@@ -101,13 +106,19 @@ def test_it_generates_through_a_real_worker(client, e2e_database):
 
 
 def test_it_answers_an_impossible_filter_with_what_exists(client):
-    project_id = client.post("/api/projects/", json={"name": "e2e-422"}).json()["data"]["id"]
+    project_id = client.post("/api/projects/", json={"name": "e2e-422"}).json()["data"][
+        "id"
+    ]
 
     r = client.post(
         "/api/phone-generator/generate-numbers-enhanced/",
         json={
-            "user_id": "e2e-alice", "project_id": project_id, "area_code": "212",
-            "quantity": 1000, "carrier_filter": "Verizon", "type_filter": "Mobile",
+            "user_id": "e2e-alice",
+            "project_id": project_id,
+            "area_code": "212",
+            "quantity": 1000,
+            "carrier_filter": "Verizon",
+            "type_filter": "Mobile",
         },
     )
 

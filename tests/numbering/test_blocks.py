@@ -50,8 +50,12 @@ def test_it_tells_usable_blocks(block, usable):
 def test_a_usable_block_is_valid_for_libphonenumber_throughout():
     """The first and last number of a block stand for all of it."""
     rng = random.Random(7)
-    blocks = [f"{npa}{nxx}{x}" for npa in (201, 212, 305, 505, 800, 876, 917)
-              for nxx in range(200, 1000, 37) for x in range(10)]
+    blocks = [
+        f"{npa}{nxx}{x}"
+        for npa in (201, 212, 305, 505, 800, 876, 917)
+        for nxx in range(200, 1000, 37)
+        for x in range(10)
+    ]
 
     for block in blocks:
         usable = is_usable_block(block)

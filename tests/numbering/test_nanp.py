@@ -39,8 +39,18 @@ def test_it_names_the_first_rule_a_number_breaks(national, reason):
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("212", True), ("917", True), ("800", True), ("012", False), ("112", False),
-     ("911", False), ("411", False), ("abc", False), ("2120", False), ("21", False)],
+    [
+        ("212", True),
+        ("917", True),
+        ("800", True),
+        ("012", False),
+        ("112", False),
+        ("911", False),
+        ("411", False),
+        ("abc", False),
+        ("2120", False),
+        ("21", False),
+    ],
 )
 def test_it_recognises_area_codes(raw, expected):
     assert is_area_code(raw) is expected
@@ -59,10 +69,15 @@ def test_it_knows_the_fictional_range_exactly():
 @pytest.mark.parametrize(
     ("npa", "line_type"),
     [
-        ("800", LineType.TOLL_FREE), ("833", LineType.TOLL_FREE),
-        ("888", LineType.TOLL_FREE), ("900", LineType.PREMIUM),
-        ("500", LineType.PERSONAL), ("533", LineType.PERSONAL),
-        ("212", None), ("917", None), ("505", None),
+        ("800", LineType.TOLL_FREE),
+        ("833", LineType.TOLL_FREE),
+        ("888", LineType.TOLL_FREE),
+        ("900", LineType.PREMIUM),
+        ("500", LineType.PERSONAL),
+        ("533", LineType.PERSONAL),
+        ("212", None),
+        ("917", None),
+        ("505", None),
     ],
 )
 def test_it_types_whole_npas_the_plan_fixes(npa, line_type):

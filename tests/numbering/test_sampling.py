@@ -28,7 +28,11 @@ def test_it_draws_exactly_the_quantity_sorted_and_distinct(
 
     batches = list(
         sample_batches(
-            bases, available, quantity, batch_size, np.random.default_rng(seed),
+            bases,
+            available,
+            quantity,
+            batch_size,
+            np.random.default_rng(seed),
             lambda i: excluded[i],
         )
     )
@@ -83,8 +87,9 @@ def test_offsets_within_a_block_are_uniform():
     counts = np.zeros(10)
 
     for _ in range(2000):
-        counts += np.bincount(draw_in_block(0, 50, np.empty(0, dtype=np.int64), rng)
-                              // 100, minlength=10)
+        counts += np.bincount(
+            draw_in_block(0, 50, np.empty(0, dtype=np.int64), rng) // 100, minlength=10
+        )
 
     expected = 50 * 2000 / 10
     chi2 = float(((counts - expected) ** 2 / expected).sum())

@@ -87,7 +87,10 @@ class CarrierListForProjectTests:
         r = alice_client.get(URL, {"area_code": "212", "project_id": project.id})
 
         assert r.status_code == 200, r.content
-        rows = {(row["brand"], row["line_type"]): row for row in r.json()["data"]["carriers"]}
+        rows = {
+            (row["brand"], row["line_type"]): row
+            for row in r.json()["data"]["carriers"]
+        }
         row = rows[(verizon, line_type)]
         assert row["in_project"] == 300
         assert row["available_numbers"] == whole[(verizon, line_type)] - 300

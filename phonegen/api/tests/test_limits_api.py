@@ -16,7 +16,9 @@ class LimitTests:
         settings.PHONEGEN_MAX_ACTIVE_TASKS = 2
         for status in (TaskStatus.PENDING, TaskStatus.IN_PROGRESS):
             Task.objects.create(
-                user=alice, project=project, task_type=TaskType.GENERATION,
+                user=alice,
+                project=project,
+                task_type=TaskType.GENERATION,
                 status=status,
             )
 
@@ -37,7 +39,9 @@ class LimitTests:
     ):
         settings.PHONEGEN_MAX_ACTIVE_TASKS = 1
         Task.objects.create(
-            user=alice, project=project, task_type=TaskType.GENERATION,
+            user=alice,
+            project=project,
+            task_type=TaskType.GENERATION,
             status=TaskStatus.COMPLETED,
         )
 

@@ -170,7 +170,10 @@ class NumberExportTests:
             validation_status="unassigned_prefix",
         )
         malformed = make_number(
-            project, "2129111234", valid_number=False, validation_status="invalid_format"
+            project,
+            "2129111234",
+            valid_number=False,
+            validation_status="invalid_format",
         )
 
         invalid = alice_client.get(URL, {"project_id": project.id, "valid": "false"})

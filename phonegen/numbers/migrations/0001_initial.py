@@ -4,46 +4,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='PhoneNumber',
+            name="PhoneNumber",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=11)),
-                ('extension', models.CharField(blank=True, default='', max_length=10)),
-                ('prefix', models.CharField(blank=True, default='', max_length=7)),
-                ('carrier', models.CharField(blank=True, default='', max_length=200)),
-                ('brand', models.CharField(blank=True, default='', max_length=100)),
-                ('line_type', models.CharField(choices=[('mobile', 'Mobile'), ('landline', 'Landline'), ('voip', 'VoIP'), ('toll_free', 'Toll-free'), ('premium', 'Premium'), ('personal', 'Personal'), ('pager', 'Pager'), ('unknown', 'Unknown')], default='unknown', max_length=16)),
-                ('city', models.CharField(blank=True, default='', max_length=100)),
-                ('state', models.CharField(blank=True, default='', max_length=2)),
-                ('country', models.CharField(blank=True, default='', max_length=2)),
-                ('valid_number', models.BooleanField(null=True)),
-                ('validation_status', models.CharField(choices=[('not_validated', 'Not validated'), ('valid', 'Valid'), ('invalid_format', 'Malformed'), ('unassigned_prefix', 'Prefix not assigned'), ('fictional', 'Reserved for fiction'), ('not_nanp', 'Not a NANP number'), ('error', 'Could not be validated')], default='not_validated', max_length=20)),
-                ('validation_attempted', models.BooleanField(default=False)),
-                ('validation_date', models.DateTimeField(blank=True, null=True)),
-                ('validation_source', models.CharField(blank=True, default='', max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.CharField(max_length=11)),
+                ("extension", models.CharField(blank=True, default="", max_length=10)),
+                ("prefix", models.CharField(blank=True, default="", max_length=7)),
+                ("carrier", models.CharField(blank=True, default="", max_length=200)),
+                ("brand", models.CharField(blank=True, default="", max_length=100)),
+                (
+                    "line_type",
+                    models.CharField(
+                        choices=[
+                            ("mobile", "Mobile"),
+                            ("landline", "Landline"),
+                            ("voip", "VoIP"),
+                            ("toll_free", "Toll-free"),
+                            ("premium", "Premium"),
+                            ("personal", "Personal"),
+                            ("pager", "Pager"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=16,
+                    ),
+                ),
+                ("city", models.CharField(blank=True, default="", max_length=100)),
+                ("state", models.CharField(blank=True, default="", max_length=2)),
+                ("country", models.CharField(blank=True, default="", max_length=2)),
+                ("valid_number", models.BooleanField(null=True)),
+                (
+                    "validation_status",
+                    models.CharField(
+                        choices=[
+                            ("not_validated", "Not validated"),
+                            ("valid", "Valid"),
+                            ("invalid_format", "Malformed"),
+                            ("unassigned_prefix", "Prefix not assigned"),
+                            ("fictional", "Reserved for fiction"),
+                            ("not_nanp", "Not a NANP number"),
+                            ("error", "Could not be validated"),
+                        ],
+                        default="not_validated",
+                        max_length=20,
+                    ),
+                ),
+                ("validation_attempted", models.BooleanField(default=False)),
+                ("validation_date", models.DateTimeField(blank=True, null=True)),
+                (
+                    "validation_source",
+                    models.CharField(blank=True, default="", max_length=20),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['number'],
+                "ordering": ["number"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

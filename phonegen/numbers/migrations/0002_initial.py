@@ -6,49 +6,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('numbers', '0001_initial'),
-        ('tasks', '0001_initial'),
+        ("numbers", "0001_initial"),
+        ("tasks", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='phonenumber',
-            name='task',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='tasks.task'),
+            model_name="phonenumber",
+            name="task",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="tasks.task",
+            ),
         ),
         migrations.AddField(
-            model_name='project',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='projects', to=settings.AUTH_USER_MODEL),
+            model_name="project",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="projects",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='phonenumber',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='numbers', to='numbers.project'),
+            model_name="phonenumber",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="numbers",
+                to="numbers.project",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='project_owner_name_uniq'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"), name="project_owner_name_uniq"
+            ),
         ),
         migrations.AddIndex(
-            model_name='phonenumber',
-            index=models.Index(fields=['task'], name='number_task_idx'),
+            model_name="phonenumber",
+            index=models.Index(fields=["task"], name="number_task_idx"),
         ),
         migrations.AddIndex(
-            model_name='phonenumber',
-            index=models.Index(fields=['project', 'brand'], name='number_project_brand_idx'),
+            model_name="phonenumber",
+            index=models.Index(
+                fields=["project", "brand"], name="number_project_brand_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='phonenumber',
-            index=models.Index(fields=['project', 'line_type'], name='number_project_type_idx'),
+            model_name="phonenumber",
+            index=models.Index(
+                fields=["project", "line_type"], name="number_project_type_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='phonenumber',
-            constraint=models.UniqueConstraint(fields=('project', 'number'), name='number_project_uniq'),
+            model_name="phonenumber",
+            constraint=models.UniqueConstraint(
+                fields=("project", "number"), name="number_project_uniq"
+            ),
         ),
     ]

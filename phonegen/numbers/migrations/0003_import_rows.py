@@ -5,29 +5,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('numbers', '0002_initial'),
-        ('tasks', '0001_initial'),
+        ("numbers", "0002_initial"),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line', models.PositiveIntegerField()),
-                ('raw', models.CharField(blank=True, default='', max_length=200)),
-                ('outcome', models.CharField(choices=[('stored', 'Stored'), ('duplicate_in_file', 'Duplicate of an earlier line'), ('duplicate_in_project', 'Already in the project'), ('refused', 'Refused')], max_length=24)),
-                ('reason', models.CharField(blank=True, default='', max_length=32)),
-                ('message', models.CharField(blank=True, default='', max_length=200)),
-                ('number', models.CharField(blank=True, default='', max_length=11)),
-                ('extension', models.CharField(blank=True, default='', max_length=10)),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_rows', to='tasks.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("line", models.PositiveIntegerField()),
+                ("raw", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("stored", "Stored"),
+                            ("duplicate_in_file", "Duplicate of an earlier line"),
+                            ("duplicate_in_project", "Already in the project"),
+                            ("refused", "Refused"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, default="", max_length=32)),
+                ("message", models.CharField(blank=True, default="", max_length=200)),
+                ("number", models.CharField(blank=True, default="", max_length=11)),
+                ("extension", models.CharField(blank=True, default="", max_length=10)),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="import_rows",
+                        to="tasks.task",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['task', 'line'],
-                'constraints': [models.UniqueConstraint(fields=('task', 'line'), name='import_row_line_uniq')],
+                "ordering": ["task", "line"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("task", "line"), name="import_row_line_uniq"
+                    )
+                ],
             },
         ),
     ]

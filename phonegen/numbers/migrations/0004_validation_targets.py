@@ -5,31 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('numbers', '0003_import_rows'),
-        ('tasks', '0001_initial'),
+        ("numbers", "0003_import_rows"),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ValidationTarget',
+            name="ValidationTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phone_id', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("phone_id", models.BigIntegerField()),
             ],
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['task', 'outcome', 'line'], name='import_row_outcome_idx'),
+            model_name="importrow",
+            index=models.Index(
+                fields=["task", "outcome", "line"], name="import_row_outcome_idx"
+            ),
         ),
         migrations.AddField(
-            model_name='validationtarget',
-            name='task',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='validation_targets', to='tasks.task'),
+            model_name="validationtarget",
+            name="task",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="validation_targets",
+                to="tasks.task",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='validationtarget',
-            constraint=models.UniqueConstraint(fields=('task', 'phone_id'), name='validation_target_uniq'),
+            model_name="validationtarget",
+            constraint=models.UniqueConstraint(
+                fields=("task", "phone_id"), name="validation_target_uniq"
+            ),
         ),
     ]

@@ -117,7 +117,10 @@ def generation_start(
 
     logger.info(
         "task %s: generation of %d numbers in %s queued (%d available)",
-        task.task_id, request.quantity, request.area_code, available,
+        task.task_id,
+        request.quantity,
+        request.area_code,
+        available,
     )
     return task
 
@@ -210,7 +213,9 @@ def _store_batch(task, pool, batch, reporter, stored, request) -> int:
             successful=done,
             step=f"Stored {done:,} of {request.quantity:,} numbers",
         )
-    logger.debug("task %s: batch of %d stored (%d new)", task.task_id, len(batch), added)
+    logger.debug(
+        "task %s: batch of %d stored (%d new)", task.task_id, len(batch), added
+    )
     return added
 
 
@@ -283,7 +288,9 @@ def _reserved_by_active_tasks(project: Project, npa: str) -> int:
     return int(remaining or 0)
 
 
-def _result(request: GenerationRequest, stored: int, batches: int, started: float) -> dict:
+def _result(
+    request: GenerationRequest, stored: int, batches: int, started: float
+) -> dict:
     elapsed = time.monotonic() - started
     return {
         "generated": stored,
@@ -296,7 +303,10 @@ def _result(request: GenerationRequest, stored: int, batches: int, started: floa
 
 
 def _help(request: GenerationRequest) -> dict:
-    return {"area_code": request.area_code, "carriers": carrier_summary(request.area_code)}
+    return {
+        "area_code": request.area_code,
+        "carriers": carrier_summary(request.area_code),
+    }
 
 
 def _nothing_qualifies(request: GenerationRequest) -> Unprocessable:

@@ -21,9 +21,23 @@ logger = logging.getLogger(__name__)
 
 TABLE = PhoneNumber._meta.db_table
 COLUMNS = (
-    "project_id", "task_id", "number", "extension", "prefix", "carrier", "brand",
-    "line_type", "city", "state", "country", "valid_number", "validation_status",
-    "validation_attempted", "validation_date", "validation_source", "created_at",
+    "project_id",
+    "task_id",
+    "number",
+    "extension",
+    "prefix",
+    "carrier",
+    "brand",
+    "line_type",
+    "city",
+    "state",
+    "country",
+    "valid_number",
+    "validation_status",
+    "validation_attempted",
+    "validation_date",
+    "validation_source",
+    "created_at",
 )
 
 
@@ -113,8 +127,10 @@ def _esc(value: str) -> str:
     # COPY text format: backslash, tab and newlines must be escaped.
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
         return (
-            value.replace("\\", "\\\\").replace("\t", "\\t")
-            .replace("\n", "\\n").replace("\r", "\\r")
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
     return value
 
@@ -126,9 +142,23 @@ def _insert_rows(project_id, task_id, numbers, owners, now) -> int:
     now = connection.ops.adapt_datetimefield_value(now)
     rows = [
         (
-            project_id, task, f"1{national}", "", info.prefix, info.carrier, info.brand,
-            info.line_type, info.city, info.state, info.country, True, "valid", True,
-            now, "internal", now,
+            project_id,
+            task,
+            f"1{national}",
+            "",
+            info.prefix,
+            info.carrier,
+            info.brand,
+            info.line_type,
+            info.city,
+            info.state,
+            info.country,
+            True,
+            "valid",
+            True,
+            now,
+            "internal",
+            now,
         )
         for national, info in zip(numbers.tolist(), owners)
     ]

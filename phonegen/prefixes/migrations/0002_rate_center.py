@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('prefixes', '0001_initial'),
+        ("prefixes", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='phoneprefix',
-            name='rate_center',
-            field=models.CharField(blank=True, default='', max_length=50),
+            model_name="phoneprefix",
+            name="rate_center",
+            field=models.CharField(blank=True, default="", max_length=50),
         ),
     ]

@@ -8,43 +8,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('numbers', '0001_initial'),
+        ("numbers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('task_id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('task_type', models.CharField(choices=[('generation', 'Generation'), ('validation', 'Validation'), ('import', 'Import'), ('export', 'Export')], max_length=16)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('failed', 'Failed'), ('cancelled', 'Cancelled')], default='pending', max_length=16)),
-                ('params', models.JSONField(blank=True, default=dict)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('current_step', models.CharField(blank=True, default='', max_length=200)),
-                ('processed_items', models.PositiveIntegerField(default=0)),
-                ('total_items', models.PositiveIntegerField(default=0)),
-                ('successful_items', models.PositiveIntegerField(default=0)),
-                ('failed_items', models.PositiveIntegerField(default=0)),
-                ('estimated_completion', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('heartbeat_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('cancel_requested', models.BooleanField(default=False)),
-                ('result_data', models.JSONField(blank=True, default=dict)),
-                ('error_message', models.TextField(blank=True, default='')),
-                ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='numbers.project')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phonegen_tasks', to=settings.AUTH_USER_MODEL)),
+                (
+                    "task_id",
+                    models.UUIDField(
+                        default=uuid.uuid4,
+                        editable=False,
+                        primary_key=True,
+                        serialize=False,
+                    ),
+                ),
+                (
+                    "task_type",
+                    models.CharField(
+                        choices=[
+                            ("generation", "Generation"),
+                            ("validation", "Validation"),
+                            ("import", "Import"),
+                            ("export", "Export"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("failed", "Failed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "current_step",
+                    models.CharField(blank=True, default="", max_length=200),
+                ),
+                ("processed_items", models.PositiveIntegerField(default=0)),
+                ("total_items", models.PositiveIntegerField(default=0)),
+                ("successful_items", models.PositiveIntegerField(default=0)),
+                ("failed_items", models.PositiveIntegerField(default=0)),
+                ("estimated_completion", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("heartbeat_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("cancel_requested", models.BooleanField(default=False)),
+                ("result_data", models.JSONField(blank=True, default=dict)),
+                ("error_message", models.TextField(blank=True, default="")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="numbers.project",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phonegen_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['user', '-created_at'], name='task_user_created_idx'), models.Index(fields=['status', 'completed_at'], name='task_status_done_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-created_at"], name="task_user_created_idx"
+                    ),
+                    models.Index(
+                        fields=["status", "completed_at"], name="task_status_done_idx"
+                    ),
+                ],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tasks', '0001_initial'),
+        ("tasks", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='task',
-            name='checkpoint',
+            model_name="task",
+            name="checkpoint",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

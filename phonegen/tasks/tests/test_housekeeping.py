@@ -20,8 +20,11 @@ def _task(project, status, finished_days_ago):
     if finished_days_ago is not None:
         completed = timezone.now() - timedelta(days=finished_days_ago)
     return Task.objects.create(
-        user=project.owner, project=project, task_type=TaskType.GENERATION,
-        status=status, completed_at=completed,
+        user=project.owner,
+        project=project,
+        task_type=TaskType.GENERATION,
+        status=status,
+        completed_at=completed,
     )
 
 

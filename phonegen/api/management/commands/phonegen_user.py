@@ -58,6 +58,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  curl -s -X POST {base}/api/phone-generator/generate-numbers-enhanced/ "
             f"{auth} -H 'Content-Type: application/json' "
-            f"-d '{{\"user_id\": \"{username}\", \"project_id\": <id from above>, "
+            f'-d \'{{"user_id": "{username}", "project_id": <id from above>, '
             '"area_code": "917", "quantity": 50000, "type_filter": "mobile"}\''
         )
