@@ -6,6 +6,7 @@ tasks in threads of the server process, an in-process channel layer.
 channels-redis.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -189,7 +190,14 @@ PHONEGEN_RECOVERY_INTERVAL = env_int(
 )
 
 # `celery -A phonegen.config beat` runs the clean-up and the recovery; the
-# embedded server runs both itself at start-up.
+# embedded server runs both itself at start-up. Beat keeps its schedule under
+# var/, not in whatever folder it was started from.
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if REDIS_URL:
+    # Beat cannot make the folder of its schedule itself; servers and workers
+    # that cannot write there lose nothing.
+    with contextlib.suppress(OSError):
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE = {
     "delete-old-tasks": {
         "task": "phonegen.tasks_delete_old",
