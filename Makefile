@@ -23,6 +23,12 @@ PYTEST_SQLITE = env -u DATABASE_URL -u REDIS_URL \
 	$(BIN)/pytest -m "not postgres" $(PYTEST_ARGS)
 PYTEST_POSTGRES = env -u REDIS_URL DATABASE_URL=$(TEST_DATABASE_URL) \
 	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/pytest $(PYTEST_ARGS)
+# `make test` splits the PostgreSQL run in two processes, each with its own test
+# database: the in-process tests, and the e2e tests with their servers.
+PYTEST_POSTGRES_UNIT = env -u REDIS_URL DATABASE_URL=$(TEST_DATABASE_URL) \
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+PYTEST_POSTGRES_E2E = env -u REDIS_URL DATABASE_URL=$(TEST_DATABASE_URL)_e2erun \
+	SECRET_KEY=$(TEST_SECRET_KEY) $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 # nanpa-blocks is the only loader `make run` uses that records OCNs, and it runs
 # last: rows with an OCN mean both loads are done.
@@ -69,25 +75,28 @@ run: $(STAMP)
 	PHONEGEN_PORT=$(PORT) $(PY) manage.py phonegen_user
 	PHONEGEN_PORT=$(PORT) $(PY) manage.py serve --port $(PORT)
 
-# Both runs always happen, side by side: the SQLite run is CPU-bound, the
-# PostgreSQL run mostly waits on its servers and workers, so together they take
-# about as long as the longer one. The SQLite run's output is printed after the
-# PostgreSQL run's. pytest's exit code 5 (nothing collected) is fine for one of
-# them, but not for both.
-SQLITE_LOG := var/test-sqlite.log
+# Every run always happens, side by side: the SQLite run, the PostgreSQL run's
+# in-process tests, and its e2e tests, which mostly wait on their servers and
+# workers; together they take about as long as the longest. The e2e output is
+# shown as it comes, the other two after it. pytest's exit code 5 (nothing
+# collected) is fine for some of them, but not for all.
+TEST_LOGS := var/test-logs
 test: $(STAMP) chromium lint
-	@mkdir -p var; failed=0; ran=0; \
-	$(PYTEST_SQLITE) >$(SQLITE_LOG) 2>&1 & sqlite_pid=$$!; \
-	$(PYTEST_POSTGRES); pg_rc=$$?; \
+	@mkdir -p $(TEST_LOGS); failed=0; ran=0; \
+	$(PYTEST_SQLITE) >$(TEST_LOGS)/sqlite.log 2>&1 & sqlite_pid=$$!; \
+	$(PYTEST_POSTGRES_UNIT) >$(TEST_LOGS)/postgres.log 2>&1 & unit_pid=$$!; \
+	$(PYTEST_POSTGRES_E2E); e2e_rc=$$?; \
+	wait $$unit_pid; unit_rc=$$?; \
 	wait $$sqlite_pid; sqlite_rc=$$?; \
-	echo "===== SQLite run (embedded default) ====="; cat $(SQLITE_LOG); \
-	for rc in $$sqlite_rc $$pg_rc; do \
+	echo "===== PostgreSQL run, in-process tests ====="; cat $(TEST_LOGS)/postgres.log; \
+	echo "===== SQLite run (embedded default) ====="; cat $(TEST_LOGS)/sqlite.log; \
+	for rc in $$sqlite_rc $$unit_rc $$e2e_rc; do \
 		case $$rc in 0) ran=1;; 5) ;; *) failed=1;; esac; \
 	done; \
 	echo "make test: SQLite run exited with $$sqlite_rc"; \
-	echo "make test: PostgreSQL run exited with $$pg_rc"; \
+	echo "make test: PostgreSQL run exited with $$unit_rc (in-process), $$e2e_rc (e2e)"; \
 	if [ $$failed = 0 ] && [ $$ran = 0 ]; then \
-		echo "make test: no test ran in either run" >&2; failed=1; \
+		echo "make test: no test ran in any run" >&2; failed=1; \
 	fi; \
 	exit $$failed
 
