@@ -94,11 +94,14 @@ def task_summary(task: Task) -> str:
             params.get("carrier_filter") or "",
             LINE_TYPES.get(params.get("line_type") or "", ""),
         ]
-        text = f"Generate {thousands(params.get('quantity'))} numbers in "
+        quantity = params.get("quantity")
+        noun = "number" if quantity == 1 else "numbers"
+        text = f"Generate {thousands(quantity)} {noun} in "
         text += str(params.get("area_code", ""))
         return ", ".join([text, *[f for f in filters if f]])
     if task.task_type == TaskType.VALIDATION:
-        return f"Validate {thousands(task.total_items)} numbers"
+        noun = "number" if task.total_items == 1 else "numbers"
+        return f"Validate {thousands(task.total_items)} {noun}"
     if task.task_type == TaskType.IMPORT:
         return f"Import {params.get('filename') or 'a list'}"
     return task.get_task_type_display()

@@ -5,8 +5,9 @@ import pytest
 from phonegen.numbering.nanp import Reason
 from phonegen.numbering.parsing import ParseReason
 from phonegen.numbers.importing.service import LINE_TOO_LONG
+from phonegen.tasks.models import Task, TaskType
 
-from ..templatetags.dashboard import REASON_LABELS, reason_label, utc_time
+from ..templatetags.dashboard import REASON_LABELS, reason_label, task_summary, utc_time
 
 
 class ReasonLabelTests:
@@ -38,3 +39,15 @@ class UtcTimeTests:
 
         assert utc_time(moment) == "18:25:22 UTC"
         assert utc_time(None) == ""
+
+
+@pytest.mark.django_db
+def test_a_task_of_one_number_is_titled_in_the_singular(alice):
+    task = Task.objects.create(
+        user=alice,
+        task_type=TaskType.GENERATION,
+        params={"quantity": 1, "area_code": "917"},
+        total_items=1,
+    )
+
+    assert task_summary(task) == "Generate 1 number in 917"

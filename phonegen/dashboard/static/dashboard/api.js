@@ -88,7 +88,12 @@ export function showErrors(form, body) {
   if (message) {
     message.textContent = "";
     const lead = document.createElement("p");
-    lead.textContent = body.message || "The request was refused.";
+    // The API's generic "Invalid input: area_code." names fields as code does;
+    // a person needs to be sent to the fields marked below instead.
+    const generic = /^Invalid input: /.test(body.message || "") && firstInvalid;
+    lead.textContent = generic
+      ? "Please correct the fields marked below."
+      : body.message || "The request was refused.";
     message.append(lead);
     for (const text of elsewhere) {
       const line = document.createElement("p");

@@ -162,7 +162,9 @@ export function setUpGenerateForm(form, config, tasks) {
       showErrors(form, body);
       return;
     }
-    showDone(form, `${body.message}: ${number(body.data.quantity)} numbers, ${body.data.estimated_time}.`);
+    const quantity = body.data.quantity;
+    const noun = quantity === 1 ? "number" : "numbers";
+    showDone(form, `${body.message}: ${number(quantity)} ${noun}, ${body.data.estimated_time}.`);
     tasks.add(body.data.task_id);
   });
 
