@@ -9,8 +9,7 @@ from rest_framework.authtoken.models import Token
 
 from phonegen.numbers.models import PhoneNumber
 from phonegen.numbers.selectors import CHUNK_SIZE
-
-from .factories import make_number
+from phonegen.numbers.tests.factories import make_number
 
 URL = "/api/phone-generator/numbers/export/"
 CSV_COLUMNS = (

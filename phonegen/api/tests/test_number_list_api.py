@@ -5,8 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from phonegen.numbers.models import Project
-
-from .factories import make_number
+from phonegen.numbers.tests.factories import make_number
 
 URL = "/api/phone-generator/numbers/"
 

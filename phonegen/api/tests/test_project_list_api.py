@@ -1,9 +1,8 @@
 import pytest
 
 from phonegen.numbers.models import Project
+from phonegen.numbers.tests.factories import make_number
 from phonegen.tasks.models import Task
-
-from .factories import make_number
 
 URL = "/api/projects/"
 

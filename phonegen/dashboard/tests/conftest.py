@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from phonegen.numbers.models import PhoneNumber, Project
+from phonegen.numbers.models import Project
 from phonegen.tasks.models import Task
 
 PASSWORD = "correct horse battery staple"
@@ -49,23 +49,6 @@ def project(alice) -> Project:
 @pytest.fixture
 def bob_project(bob) -> Project:
     return Project.objects.create(owner=bob, name="Bob's numbers")
-
-
-def make_number(project: Project, national: str, **fields) -> PhoneNumber:
-    values = {
-        "prefix": national[:6],
-        "carrier": "CELLCO PARTNERSHIP DBA VERIZON WIRELESS - NY",
-        "brand": "Verizon",
-        "line_type": "mobile",
-        "city": "New York",
-        "state": "NY",
-        "country": "US",
-        "valid_number": True,
-        "validation_status": "valid",
-    }
-    return PhoneNumber.objects.create(
-        project=project, number="1" + national, **(values | fields)
-    )
 
 
 def make_task(project: Project, **fields) -> Task:

@@ -1,8 +1,9 @@
 import pytest
 
 from phonegen.numbers.models import Project
+from phonegen.numbers.tests.factories import make_number
 
-from .conftest import make_number, make_task
+from .conftest import make_task
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 import pytest
 
-from .conftest import make_number
+from phonegen.numbers.tests.factories import make_number
 
 
 @pytest.fixture

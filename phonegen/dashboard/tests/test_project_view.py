@@ -5,7 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.authtoken.models import Token
 
-from .conftest import make_number, make_task
+from phonegen.numbers.tests.factories import make_number
+
+from .conftest import make_task
 
 
 def _config(page: str) -> dict:
