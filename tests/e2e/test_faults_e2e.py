@@ -54,6 +54,12 @@ class Deployment:
             "/api/phone-generator/generate-numbers-enhanced/", json=body | extra
         )
 
+    def start_generation(self, project_id: int, quantity: int, **extra) -> str:
+        """The id of a generation task the API accepted (201)."""
+        r = self.generate(project_id, quantity, **extra)
+        assert r.status_code == 201, r.text
+        return r.json()["data"]["task_id"]
+
     def progress(self, task_id: str) -> dict:
         r = self.client.get(f"/api/phone-generator/tasks/{task_id}/progress/")
         assert r.status_code == 200, r.text
@@ -210,9 +216,9 @@ def test_a_generation_whose_worker_is_killed_completes_exactly_once(one_worker):
     deployment = one_worker
     quantity = 200_000
     project_id = deployment.new_project("worker-death")
-    r = deployment.generate(project_id, quantity, type_filter="mobile", batch_size=1000)
-    assert r.status_code == 201, r.text
-    task_id = r.json()["data"]["task_id"]
+    task_id = deployment.start_generation(
+        project_id, quantity, type_filter="mobile", batch_size=1000
+    )
     watcher = _ProgressWatcher(deployment, task_id, STORED_BY_TASK)
 
     _kill_worker_midway(deployment, watcher, quantity)
@@ -230,9 +236,8 @@ def test_a_validation_whose_worker_is_killed_completes(one_worker):
     deployment = one_worker
     quantity = 200_000
     project_id = deployment.new_project("validation-death")
-    r = deployment.generate(project_id, quantity, batch_size=10_000)
-    assert r.status_code == 201, r.text
-    generated = deployment.wait_finished(r.json()["data"]["task_id"])
+    generation_id = deployment.start_generation(project_id, quantity, batch_size=10_000)
+    generated = deployment.wait_finished(generation_id)
     assert generated["status"] == "completed", generated
 
     r = deployment.client.post(
@@ -260,9 +265,7 @@ def test_a_task_survives_a_broker_restart(one_worker):
     deployment = one_worker
     quantity = 150_000
     project_id = deployment.new_project("broker-restart")
-    r = deployment.generate(project_id, quantity, batch_size=1000)
-    assert r.status_code == 201, r.text
-    task_id = r.json()["data"]["task_id"]
+    task_id = deployment.start_generation(project_id, quantity, batch_size=1000)
 
     deployment.wait_until(task_id, lambda d: d["processed_items"] >= quantity // 5)
     deployment.redis.kill()
@@ -274,9 +277,9 @@ def test_a_task_survives_a_broker_restart(one_worker):
     assert _stored(deployment, task_id) == (quantity, quantity)
 
     # The restarted broker kept nothing, yet the worker and server use it again.
-    r = deployment.generate(project_id, 5000)
-    assert r.status_code == 201, r.text
-    after = deployment.wait_finished(r.json()["data"]["task_id"], timeout=120)
+    after = deployment.wait_finished(
+        deployment.start_generation(project_id, 5000), timeout=120
+    )
     assert after["status"] == "completed", after
 
 
@@ -305,9 +308,9 @@ def test_a_task_asked_for_while_the_broker_is_down_is_refused_cleanly(one_worker
         "SELECT count(*) FROM numbers_phonenumber WHERE project_id = %s", project_id
     ) == (0,)
 
-    r = deployment.generate(project_id, 5000)
-    assert r.status_code == 201, r.text
-    data = deployment.wait_finished(r.json()["data"]["task_id"], timeout=120)
+    data = deployment.wait_finished(
+        deployment.start_generation(project_id, 5000), timeout=120
+    )
     assert data["status"] == "completed", data
 
 
@@ -315,9 +318,7 @@ def test_a_dropped_database_connection_is_retried(one_worker):
     deployment = one_worker
     quantity = 150_000
     project_id = deployment.new_project("connection-drop")
-    r = deployment.generate(project_id, quantity, batch_size=1000)
-    assert r.status_code == 201, r.text
-    task_id = r.json()["data"]["task_id"]
+    task_id = deployment.start_generation(project_id, quantity, batch_size=1000)
 
     deployment.wait_until(task_id, lambda d: d["processed_items"] >= quantity // 5)
     with deployment.database.connect() as conn:
@@ -382,9 +383,7 @@ def test_a_cancel_during_a_batch_leaves_whole_batches(one_worker):
     deployment = one_worker
     quantity, batch = 200_000, 5000
     project_id = deployment.new_project("cancel-mid-batch")
-    r = deployment.generate(project_id, quantity, batch_size=batch)
-    assert r.status_code == 201, r.text
-    task_id = r.json()["data"]["task_id"]
+    task_id = deployment.start_generation(project_id, quantity, batch_size=batch)
 
     deployment.wait_until(task_id, lambda d: d["processed_items"] >= batch)
     r = deployment.client.post(f"/api/phone-generator/tasks/{task_id}/cancel/")
