@@ -79,19 +79,35 @@ run: $(STAMP)
 # in-process tests, and its e2e tests, which mostly wait on their servers and
 # workers; together they take about as long as the longest. The e2e output is
 # shown as it comes, the other two after it. pytest's exit code 5 (nothing
-# collected) is fine for some of them, but not for all.
+# collected) is fine for some of them, but not for all. A run still going after
+# TEST_RUN_LIMIT seconds is stopped (its stacks go to its log) and fails; the
+# end of the output names every run that failed or would not exit.
 TEST_LOGS := var/test-logs
+TEST_RUN_LIMIT ?= 1500
+LIMITED = timeout --kill-after=60 $(TEST_RUN_LIMIT)
 test: $(STAMP) chromium lint
 	@mkdir -p $(TEST_LOGS); failed=0; ran=0; \
-	$(PYTEST_SQLITE) >$(TEST_LOGS)/sqlite.log 2>&1 & sqlite_pid=$$!; \
-	$(PYTEST_POSTGRES_UNIT) >$(TEST_LOGS)/postgres.log 2>&1 & unit_pid=$$!; \
-	$(PYTEST_POSTGRES_E2E); e2e_rc=$$?; \
+	$(LIMITED) $(PYTEST_SQLITE) >$(TEST_LOGS)/sqlite.log 2>&1 & sqlite_pid=$$!; \
+	$(LIMITED) $(PYTEST_POSTGRES_UNIT) >$(TEST_LOGS)/postgres.log 2>&1 & unit_pid=$$!; \
+	$(LIMITED) $(PYTEST_POSTGRES_E2E) 2>&1 | tee $(TEST_LOGS)/e2e.log; \
+	e2e_rc=$${PIPESTATUS[0]}; \
 	wait $$unit_pid; unit_rc=$$?; \
 	wait $$sqlite_pid; sqlite_rc=$$?; \
 	echo "===== PostgreSQL run, in-process tests ====="; cat $(TEST_LOGS)/postgres.log; \
 	echo "===== SQLite run (embedded default) ====="; cat $(TEST_LOGS)/sqlite.log; \
 	for rc in $$sqlite_rc $$unit_rc $$e2e_rc; do \
 		case $$rc in 0) ran=1;; 5) ;; *) failed=1;; esac; \
+	done; \
+	for run in sqlite:$$sqlite_rc postgres:$$unit_rc e2e:$$e2e_rc; do \
+		log=$(TEST_LOGS)/$${run%%:*}.log; rc=$${run##*:}; \
+		if grep -q "had not exited" $$log; then \
+			echo "make test: the $${run%%:*} run would not exit; its threads:"; \
+			sed -n '/had not exited/,$$p' $$log | head -60; \
+		fi; \
+		case $$rc in 0|5) ;; *) \
+			echo "make test: the $${run%%:*} run failed ($$rc; 124 is the time limit)," \
+				"the end of its log:"; tail -n 60 $$log;; \
+		esac; \
 	done; \
 	echo "make test: SQLite run exited with $$sqlite_rc"; \
 	echo "make test: PostgreSQL run exited with $$unit_rc (in-process), $$e2e_rc (e2e)"; \

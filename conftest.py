@@ -1,6 +1,11 @@
 """Fixtures every test folder shares."""
 
+import faulthandler
 import os
+import signal
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -49,3 +54,49 @@ def nanpa_sample() -> Path:
 @pytest.fixture
 def messy_csv() -> Path:
     return shared_data_path("numbers-messy.csv")
+
+
+# A run must end, and say why when it cannot. `make test` stops a run that
+# outlives its limit with SIGTERM: every thread's stack goes to the log first.
+# A process that has finished its tests but will not exit (a thread that never
+# returns holds up the interpreter's shutdown) prints its stacks and leaves
+# with the tests' own exit status.
+EXIT_GRACE_SECONDS = 120
+
+
+def pytest_configure(config):
+    # A copy of stderr: while a test runs, pytest points descriptor 2 at its
+    # capture file, which nobody reads once the process is gone.
+    stderr = os.fdopen(os.dup(sys.stderr.fileno()), "w")
+    config.stash[_STDERR] = stderr
+    faulthandler.register(signal.SIGTERM, file=stderr, all_threads=True, chain=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    session.config.stash[_EXIT_STATUS] = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    status = config.stash.get(_EXIT_STATUS, 1)
+    threading.Thread(
+        target=_exit_if_stuck,
+        args=(status, config.stash[_STDERR]),
+        name="exit-watchdog",
+        daemon=True,
+    ).start()
+
+
+_EXIT_STATUS = pytest.StashKey[int]()
+_STDERR = pytest.StashKey[object]()
+
+
+def _exit_if_stuck(status: int, stderr) -> None:
+    time.sleep(EXIT_GRACE_SECONDS)
+    stderr.write(
+        f"\nphonegen tests: the run finished but the process had not exited "
+        f"{EXIT_GRACE_SECONDS} s later; its threads:\n"
+    )
+    stderr.flush()
+    faulthandler.dump_traceback(file=stderr, all_threads=True)
+    stderr.flush()
+    os._exit(status)
