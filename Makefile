@@ -77,11 +77,12 @@ run: $(STAMP)
 
 # Every run always happens, side by side: the SQLite run, the PostgreSQL run's
 # in-process tests, and its e2e tests, which mostly wait on their servers and
-# workers; together they take about as long as the longest. The e2e output is
-# shown as it comes, the other two after it. pytest's exit code 5 (nothing
-# collected) is fine for some of them, but not for all. A run still going after
-# TEST_RUN_LIMIT seconds is stopped (its stacks go to its log) and fails; the
-# end of the output names every run that failed or would not exit.
+# workers; together they take about as long as the longest. Each writes a log
+# (into files: a process a test left behind cannot hold up the output), shown
+# once all three are over. pytest's exit code 5 (nothing collected) is fine for
+# some of them, but not for all. A run still going after TEST_RUN_LIMIT seconds
+# is stopped (its stacks go to its log) and fails; the end of the output names
+# every run that failed or would not exit.
 TEST_LOGS := var/test-logs
 TEST_RUN_LIMIT ?= 1500
 LIMITED = timeout --kill-after=60 $(TEST_RUN_LIMIT)
@@ -89,10 +90,10 @@ test: $(STAMP) chromium lint
 	@mkdir -p $(TEST_LOGS); failed=0; ran=0; \
 	$(LIMITED) $(PYTEST_SQLITE) >$(TEST_LOGS)/sqlite.log 2>&1 & sqlite_pid=$$!; \
 	$(LIMITED) $(PYTEST_POSTGRES_UNIT) >$(TEST_LOGS)/postgres.log 2>&1 & unit_pid=$$!; \
-	$(LIMITED) $(PYTEST_POSTGRES_E2E) 2>&1 | tee $(TEST_LOGS)/e2e.log; \
-	e2e_rc=$${PIPESTATUS[0]}; \
+	$(LIMITED) $(PYTEST_POSTGRES_E2E) >$(TEST_LOGS)/e2e.log 2>&1; e2e_rc=$$?; \
 	wait $$unit_pid; unit_rc=$$?; \
 	wait $$sqlite_pid; sqlite_rc=$$?; \
+	echo "===== PostgreSQL run, e2e tests ====="; cat $(TEST_LOGS)/e2e.log; \
 	echo "===== PostgreSQL run, in-process tests ====="; cat $(TEST_LOGS)/postgres.log; \
 	echo "===== SQLite run (embedded default) ====="; cat $(TEST_LOGS)/sqlite.log; \
 	for rc in $$sqlite_rc $$unit_rc $$e2e_rc; do \
