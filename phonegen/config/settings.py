@@ -159,6 +159,8 @@ if PHONEGEN_TASK_RUNNER not in {"celery", "thread"}:
 if PHONEGEN_TASK_RUNNER == "celery" and not REDIS_URL:
     raise ImproperlyConfigured("PHONEGEN_TASK_RUNNER=celery needs REDIS_URL")
 PHONEGEN_THREAD_WORKERS = env_int("PHONEGEN_THREAD_WORKERS", 2, minimum=1)
+# Threads (and PostgreSQL connections) one validation of a big project uses.
+PHONEGEN_VALIDATION_THREADS = env_int("PHONEGEN_VALIDATION_THREADS", 2, minimum=1)
 
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=60)
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -135,6 +135,17 @@ class ProgressReporter:
         if requested:
             raise TaskCancelled()
 
+    def locked_checkpoint(self) -> dict:
+        """The checkpoint as last committed, with the task's row locked until the
+        caller's transaction ends: runners sharing one task (the parts of a
+        validation) take turns to add their batch to it, and none overwrites
+        what another stored."""
+        rows = held_by(self.task).select_for_update().values_list("checkpoint")
+        row = rows.first()
+        if row is None:
+            raise TaskLeaseLost()
+        return row[0] or {}
+
     def advance(
         self,
         *,

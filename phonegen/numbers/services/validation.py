@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Min, QuerySet
 
 from phonegen.errors import InvalidInput, NotFound
@@ -32,7 +32,13 @@ from phonegen.tasks.services import (
 from ..models import PhoneNumber, Project, ValidationStatus, ValidationTarget
 from ..selectors import validation_selection
 from .statistics import statistics_cover, statistics_refresh
-from .validation_batches import IdBatches, ProjectBatches
+from .validation_batches import (
+    IdBatches,
+    ProjectBatches,
+    commit_without_flush,
+    progress_save,
+)
+from .validation_parts import parts_planned, parts_validate
 
 logger = logging.getLogger(__name__)
 
@@ -124,17 +130,34 @@ def validation_run(task: Task, reporter: ProgressReporter) -> dict:
     total = task.total_items
     statistics_cover(_selection(task), total)
 
-    for numbers in _batches(task, resumed):
+    parts = _parts(task, resumed, total)
+    if parts:
+        if "parts" not in resumed:
+            # Each part's batches add to the checkpoint: it names them first.
+            with transaction.atomic():
+                place = {"project_id": task.params["project_id"], "parts": parts}
+                progress_save(reporter, counts, total, place | {"batches": 0})
+        try:
+            parts_validate(task, _selection(task), parts, batch_size)
+        except TaskCancelled:
+            counts, batches = _saved_progress(reporter)
+            raise TaskCancelled(_result(counts, batches, started)) from None
+        counts, batches = _saved_progress(reporter)
+        walks = []
+    else:
+        walks = _batches(task, resumed)
+
+    for numbers in walks:
         size = batch_size
         while size == batch_size:
             with transaction.atomic():
-                _commit_without_flush()
+                commit_without_flush()
                 checked, size = numbers.validate_next(batch_size)
                 if size:
                     counts.update(checked)
                     batches += 1
                     place = numbers.position() | {"batches": batches}
-                    _advance(reporter, counts, total, place)
+                    progress_save(reporter, counts, total, place)
             logger.debug("task %s: batch %d validated", task.task_id, batches)
             if size == batch_size:
                 try:
@@ -143,7 +166,7 @@ def validation_run(task: Task, reporter: ProgressReporter) -> dict:
                     raise TaskCancelled(_result(counts, batches, started)) from None
     if not batches:
         # Nothing to validate: the task still reports where it stands.
-        _advance(reporter, counts, total, {})
+        progress_save(reporter, counts, total, {})
 
     result = _result(counts, batches, started)
     logger.info(
@@ -152,6 +175,39 @@ def validation_run(task: Task, reporter: ProgressReporter) -> dict:
         result["failed"], result["numbers_per_second"],
     )  # fmt: skip
     return result
+
+
+def _parts(task: Task, resumed: dict, total: int) -> list[dict] | None:
+    """The parts of a project to walk side by side: those a checkpoint names,
+    else, for a new run, those worth it (see :mod:`.validation_parts`)."""
+    project_id = task.params.get("project_id")
+    if project_id is None or task.params.get("phone_id_count"):
+        return None
+    if resumed:
+        return resumed.get("parts")
+    return parts_planned(_selection(task), project_id, total)
+
+
+def _saved_progress(reporter: ProgressReporter) -> tuple[Counter, int]:
+    """The progress the parts saved, taken into the reporter's task (which the
+    runner finishes from); the counts and batches of the checkpoint."""
+    task = reporter.task
+    task.refresh_from_db(fields=_PROGRESS_FIELDS)
+    saved = task.checkpoint or {}
+    return Counter(saved.get("counts", {})), saved.get("batches", 0)
+
+
+_PROGRESS_FIELDS = [
+    "total_items",
+    "processed_items",
+    "successful_items",
+    "failed_items",
+    "progress",
+    "current_step",
+    "estimated_completion",
+    "heartbeat_at",
+    "checkpoint",
+]
 
 
 def _batches(task: Task, resumed: dict) -> Iterator[ProjectBatches | IdBatches]:
@@ -183,30 +239,6 @@ def _selection(task: Task) -> QuerySet[PhoneNumber]:
     return validation_selection(
         user=task.user, project_id=task.params.get("project_id"), task=task
     )
-
-
-def _advance(
-    reporter: ProgressReporter, counts: Counter, total: int, place: dict
-) -> None:
-    processed = sum(counts.values())
-    total = max(total, processed)
-    reporter.advance(
-        processed=processed,
-        successful=counts[ValidationStatus.VALID],
-        failed=counts[ValidationStatus.ERROR],
-        total=total,
-        step=f"Validated {processed:,} of {total:,} numbers",
-        checkpoint=place | {"counts": dict(counts)},
-    )
-
-
-def _commit_without_flush() -> None:
-    # A batch whose commit a server crash loses is lost together with the
-    # progress of the same transaction, and validating again gives the same
-    # answer: the commit need not wait for the WAL to reach the disk.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _result(counts: Counter, batches: int, started: float) -> dict:

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from phonegen.tasks.runner import TRANSIENT_ERRORS
+from phonegen.tasks.services import ProgressReporter
 
 from ..models import PhoneNumber, ValidationStatus
 from .validation_sql import TABLE, batch_update_sql, project_update_sql
@@ -38,14 +39,23 @@ class Checked:
 
 
 class ProjectBatches:
-    """One project's numbers, in number order."""
+    """One project's numbers, in number order: those after ``after`` and, when
+    ``until`` is given, up to ``until``."""
 
     def __init__(
-        self, numbers: QuerySet[PhoneNumber], project_id: int, *, after: str = ""
+        self,
+        numbers: QuerySet[PhoneNumber],
+        project_id: int,
+        *,
+        after: str = "",
+        until: str | None = None,
     ) -> None:
         self.numbers = numbers.filter(project_id=project_id)
+        if until is not None:
+            self.numbers = self.numbers.filter(number__lte=until)
         self.project_id = project_id
         self.last = after
+        self.until = until
 
     def position(self) -> dict:
         """Where the next batch starts, for a checkpoint."""
@@ -54,8 +64,11 @@ class ProjectBatches:
     def validate_next(self, size: int) -> tuple[dict, int]:
         """Validate the next ``size`` numbers; return counts by status and how
         many numbers the batch had."""
-        sql = project_update_sql(connection.vendor)
-        params = [self.project_id, self.last, size, _now(), self.project_id, self.last]
+        bounded = self.until is not None
+        sql = project_update_sql(connection.vendor, bounded=bounded)
+        until = [self.until] if bounded else []
+        params = [self.project_id, self.last, *until, size, _now()]
+        params += [self.project_id, self.last]
         try:
             with transaction.atomic():
                 checked = _execute(sql, params)
@@ -200,4 +213,30 @@ def _execute(sql: str, params: list) -> Checked:
         len(rows),
         max((i for _, i, _ in rows), default=None),
         max((n for _, _, n in rows), default=None),
+    )
+
+
+def commit_without_flush() -> None:
+    # A batch whose commit a server crash loses is lost together with the
+    # progress of the same transaction, and validating again gives the same
+    # answer: the commit need not wait for the WAL to reach the disk.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+
+
+def progress_save(
+    reporter: ProgressReporter, counts: Counter, total: int, place: dict
+) -> None:
+    """Save the counts so far and ``place`` (where the walk has got to) as the
+    task's progress and checkpoint, in the caller's transaction."""
+    processed = sum(counts.values())
+    total = max(total, processed)
+    reporter.advance(
+        processed=processed,
+        successful=counts[ValidationStatus.VALID],
+        failed=counts[ValidationStatus.ERROR],
+        total=total,
+        step=f"Validated {processed:,} of {total:,} numbers",
+        checkpoint=place | {"counts": dict(counts)},
     )

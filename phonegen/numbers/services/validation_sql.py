@@ -34,12 +34,17 @@ PREFIXES = PhonePrefix._meta.db_table
 _OWNER_FIELDS = ("prefix", "carrier", "brand", "line_type", "city", "state", "country")
 # What a number of a block no prefix owns gets instead (else an empty string).
 _UNASSIGNED = {"line_type": "unknown"}
+
+
 # The next numbers of one project, in number order, along its (project, number)
-# key. Parameters: the project's id, the number to start after, how many.
-_PROJECT_WINDOW = (
-    f"SELECT id, number FROM {TABLE} WHERE project_id = %s AND number > %s "
-    "ORDER BY number LIMIT %s"
-)
+# key. Parameters: the project's id, the number to start after, (when bounded)
+# the last number the walk may reach, how many.
+def _project_window(bounded: bool) -> str:
+    until = "AND number <= %s " if bounded else ""
+    return (
+        f"SELECT id, number FROM {TABLE} WHERE project_id = %s AND number > %s "
+        f"{until}ORDER BY number LIMIT %s"
+    )
 
 
 def batch_update_sql(vendor: str, batch_sql: str, bounds: str) -> str:
@@ -70,22 +75,24 @@ def batch_update_sql(vendor: str, batch_sql: str, bounds: str) -> str:
     return _counted(vendor, ctes, update)
 
 
-def project_update_sql(vendor: str) -> str:
+def project_update_sql(vendor: str, *, bounded: bool = False) -> str:
     """The statement for the next numbers of one project in number order.
 
-    The parameters: the project's id, the number the batch starts after, the
-    batch size, the validation instant, then the project's id and that number
-    again. See :func:`_counted` for what the statement answers.
+    The parameters: the project's id, the number the batch starts after, (when
+    ``bounded``) the last number it may reach, the batch size, the validation
+    instant, then the project's id and the number it starts after again. See
+    :func:`_counted` for what the statement answers.
     """
+    window = _project_window(bounded)
     bounds = f"{TABLE}.project_id = %s AND {TABLE}.number > %s"
     if vendor != "postgresql":
-        return _per_number_sql(vendor, _PROJECT_WINDOW, bounds)
+        return _per_number_sql(vendor, window, bounds)
     # The numbers are updated where the (project, number) key finds them, with
     # no second lookup by id. Their status is worked out twice, once for
     # valid_number: still cheaper than joining every number to a row holding it.
     number = f"{TABLE}.number"
     ctes = f"""
-        WITH batch (id, number) AS MATERIALIZED ({_PROJECT_WINDOW}),
+        WITH batch (id, number) AS MATERIALIZED ({window}),
         owner AS MATERIALIZED ({_owner_sql(vendor)})
     """
     update = f"""
