@@ -119,6 +119,32 @@ def e2e_manage_py(
 
 
 @pytest.fixture(scope="session")
+def e2e_prefixes(e2e_manage_py) -> Callable[..., None]:
+    """``e2e_prefixes("917", "212")`` loads those area codes from both sources
+    ``make run`` uses (a second load of the same ones changes nothing)."""
+
+    def load(*npas: str) -> None:
+        npa_args = [arg for npa in npas for arg in ("--npa", npa)]
+        for source in ("libphonenumber", "nanpa-blocks"):
+            e2e_manage_py("load_prefixes", "--source", source, *npa_args)
+
+    return load
+
+
+@pytest.fixture(scope="session")
+def e2e_token(e2e_manage_py) -> Callable[[str], str]:
+    """``e2e_token(name)``: the API token of the user ``name`` (password
+    ``pw-<name>``), created when missing."""
+
+    def token(name: str) -> str:
+        return e2e_manage_py(
+            "phonegen_user", name, "--password", f"pw-{name}", "--token-only"
+        ).stdout.strip()
+
+    return token
+
+
+@pytest.fixture(scope="session")
 def e2e_worker(
     e2e_database: harness.TestDatabase, e2e_env: dict[str, str], e2e_dir: Path
 ) -> Iterator[harness.WorkerProcess]:

@@ -33,10 +33,8 @@ UTC_TIME = r"^\d\d:\d\d:\d\d UTC"
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(e2e_server, e2e_worker, e2e_manage_py) -> str:
-    npa_args = [arg for npa in NPAS for arg in ("--npa", npa)]
-    e2e_manage_py("load_prefixes", "--source", "libphonenumber", *npa_args)
-    e2e_manage_py("load_prefixes", "--source", "nanpa-blocks", *npa_args)
+def dashboard_url(e2e_server, e2e_worker, e2e_prefixes, e2e_manage_py) -> str:
+    e2e_prefixes(*NPAS)
     e2e_manage_py("phonegen_user", USER, "--password", PASSWORD, "--token-only")
     return e2e_server.url
 

@@ -83,12 +83,9 @@ class Deployment:
 
 
 @pytest.fixture(scope="module")
-def deployment(e2e_manage_py, e2e_env, e2e_dir, e2e_database):
-    e2e_manage_py("load_prefixes", "--source", "libphonenumber", "--npa", NPA)
-    e2e_manage_py("load_prefixes", "--source", "nanpa-blocks", "--npa", NPA)
-    token = e2e_manage_py(
-        "phonegen_user", "faults-alice", "--password", "pw-faults", "--token-only"
-    ).stdout.strip()
+def deployment(e2e_prefixes, e2e_token, e2e_env, e2e_dir, e2e_database):
+    e2e_prefixes(NPA)
+    token = e2e_token("faults-alice")
 
     log_dir = e2e_dir / "faults"
     log_dir.mkdir(exist_ok=True)

@@ -15,17 +15,9 @@ QUANTITY = 20_000
 
 
 @pytest.fixture(scope="module")
-def loaded(e2e_manage_py):
-    npa_args = [arg for npa in NPAS for arg in ("--npa", npa)]
-    e2e_manage_py("load_prefixes", "--source", "libphonenumber", *npa_args)
-    e2e_manage_py("load_prefixes", "--source", "nanpa-blocks", *npa_args)
-
-
-@pytest.fixture(scope="module")
-def client(loaded, e2e_server, e2e_worker, e2e_manage_py):
-    token = e2e_manage_py(
-        "phonegen_user", "e2e-alice", "--password", "pw-e2e-alice", "--token-only"
-    ).stdout.strip()
+def client(e2e_prefixes, e2e_server, e2e_worker, e2e_token):
+    e2e_prefixes(*NPAS)
+    token = e2e_token("e2e-alice")
     with httpx.Client(
         base_url=e2e_server.url,
         headers={"Authorization": f"Token {token}"},

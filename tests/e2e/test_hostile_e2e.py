@@ -54,15 +54,9 @@ def server(e2e_env, e2e_dir, e2e_worker) -> Iterator[harness.ServerProcess]:
     process.stop()
 
 
-def _token(e2e_manage_py, name: str) -> str:
-    return e2e_manage_py(
-        "phonegen_user", name, "--password", f"pw-{name}", "--token-only"
-    ).stdout.strip()
-
-
 @pytest.fixture(scope="module")
-def client(server, e2e_manage_py) -> Iterator[httpx.Client]:
-    token = _token(e2e_manage_py, "hostile-user")
+def client(server, e2e_token) -> Iterator[httpx.Client]:
+    token = e2e_token("hostile-user")
     with httpx.Client(
         base_url=server.url, headers={"Authorization": f"Token {token}"}, timeout=120
     ) as client:
@@ -163,7 +157,7 @@ def _operation_pattern(path: str) -> re.Pattern:
 
 
 def test_generated_requests_get_no_5xx_and_errors_in_the_envelope(
-    server, e2e_manage_py, tmp_path
+    server, e2e_token, tmp_path
 ):
     text = httpx.get(f"{server.url}/api/schema/?format=json", timeout=30).text
     schema = json.loads(text)
@@ -177,10 +171,10 @@ def test_generated_requests_get_no_5xx_and_errors_in_the_envelope(
     # A user without projects: every generation, validation or import names a
     # project that is not theirs and is refused, never started for real.
     entries = _schemathesis(
-        tmp_path, path, server, _token(e2e_manage_py, "fuzz-reader"), "reader",
+        tmp_path, path, server, e2e_token("fuzz-reader"), "reader",
         "--exclude-operation-id", creating,
     ) + _schemathesis(
-        tmp_path, path, server, _token(e2e_manage_py, "fuzz-creator"), "creator",
+        tmp_path, path, server, e2e_token("fuzz-creator"), "creator",
         "--include-operation-id", creating,
     )  # fmt: skip
 

@@ -72,16 +72,13 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded(e2e_manage_py) -> None:
-    for source in ("libphonenumber", "nanpa-blocks"):
-        e2e_manage_py("load_prefixes", "--source", source, "--npa", NPA)
+def loaded(e2e_prefixes) -> None:
+    e2e_prefixes(NPA)
 
 
-def _account(e2e_manage_py, e2e_database, name: str) -> Account:
+def _account(e2e_token, e2e_database, name: str) -> Account:
     password = f"pw-{name}"
-    token = e2e_manage_py(
-        "phonegen_user", name, "--password", password, "--token-only"
-    ).stdout.strip()
+    token = e2e_token(name)
     with psycopg.connect(e2e_database.url) as conn:
         pk = conn.execute(
             "SELECT id FROM auth_user WHERE username = %s", (name,)
@@ -90,13 +87,13 @@ def _account(e2e_manage_py, e2e_database, name: str) -> Account:
 
 
 @pytest.fixture(scope="module")
-def alice(loaded, e2e_server, e2e_worker, e2e_manage_py, e2e_database) -> Account:
-    return _account(e2e_manage_py, e2e_database, "iso-alice")
+def alice(loaded, e2e_server, e2e_worker, e2e_token, e2e_database) -> Account:
+    return _account(e2e_token, e2e_database, "iso-alice")
 
 
 @pytest.fixture(scope="module")
-def bob(loaded, e2e_server, e2e_worker, e2e_manage_py, e2e_database) -> Account:
-    return _account(e2e_manage_py, e2e_database, "iso-bob")
+def bob(loaded, e2e_server, e2e_worker, e2e_token, e2e_database) -> Account:
+    return _account(e2e_token, e2e_database, "iso-bob")
 
 
 def _finished(client: httpx.Client, task_id: str, timeout: float = 120) -> dict:

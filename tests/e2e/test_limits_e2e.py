@@ -23,9 +23,8 @@ GENERATE = "/api/phone-generator/generate-numbers-enhanced/"
 
 
 @pytest.fixture(scope="module")
-def server(e2e_env, e2e_dir, e2e_manage_py, e2e_worker) -> Iterator:
-    for source in ("libphonenumber", "nanpa-blocks"):
-        e2e_manage_py("load_prefixes", "--source", source, "--npa", NPA)
+def server(e2e_env, e2e_dir, e2e_prefixes, e2e_worker) -> Iterator:
+    e2e_prefixes(NPA)
     env = dict(
         e2e_env,
         PHONEGEN_REQUESTS_PER_MINUTE=str(RATE),
@@ -37,10 +36,8 @@ def server(e2e_env, e2e_dir, e2e_manage_py, e2e_worker) -> Iterator:
     process.stop()
 
 
-def _client(server, e2e_manage_py, name: str) -> httpx.Client:
-    token = e2e_manage_py(
-        "phonegen_user", name, "--password", f"pw-{name}", "--token-only"
-    ).stdout.strip()
+def _client(server, e2e_token, name: str) -> httpx.Client:
+    token = e2e_token(name)
     return httpx.Client(
         base_url=server.url, headers={"Authorization": f"Token {token}"}, timeout=60
     )
@@ -55,12 +52,10 @@ def _throttled(r: httpx.Response) -> dict:
     return body
 
 
-def test_it_answers_429_past_the_requests_per_minute_of_the_setting(
-    server, e2e_manage_py
-):
+def test_it_answers_429_past_the_requests_per_minute_of_the_setting(server, e2e_token):
     with (
-        _client(server, e2e_manage_py, "limits-busy") as busy,
-        _client(server, e2e_manage_py, "limits-calm") as calm,
+        _client(server, e2e_token, "limits-busy") as busy,
+        _client(server, e2e_token, "limits-calm") as calm,
     ):
         answers = [busy.get("/api/projects/").status_code for _ in range(RATE)]
         refused = busy.get("/api/projects/")
@@ -79,9 +74,9 @@ def _status(database, task_id: str) -> str:
 
 
 def test_it_answers_429_past_the_unfinished_tasks_of_the_setting(
-    server, e2e_manage_py, e2e_database
+    server, e2e_token, e2e_database
 ):
-    with _client(server, e2e_manage_py, "limits-tasks") as client:
+    with _client(server, e2e_token, "limits-tasks") as client:
         project = client.post("/api/projects/", json={"name": "limits"})
         body = {"project_id": project.json()["data"]["id"], "area_code": NPA}
         first = client.post(GENERATE, json=body | {"quantity": 300_000})

@@ -35,9 +35,8 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture(scope="module")
-def loaded(e2e_manage_py) -> None:
-    for source in ("libphonenumber", "nanpa-blocks"):
-        e2e_manage_py("load_prefixes", "--source", source, "--npa", NPA)
+def loaded(e2e_prefixes) -> None:
+    e2e_prefixes(NPA)
 
 
 class User:
@@ -84,21 +83,19 @@ class User:
         )
 
 
-def _user(e2e_manage_py, name: str, server) -> User:
-    token = e2e_manage_py(
-        "phonegen_user", name, "--password", f"pw-{name}", "--token-only"
-    ).stdout.strip()
+def _user(e2e_token, name: str, server) -> User:
+    token = e2e_token(name)
     return User(name, token, server)
 
 
 @pytest.fixture(scope="module")
-def alice(loaded, e2e_server, e2e_worker, e2e_manage_py) -> User:
-    return _user(e2e_manage_py, "ws-alice", e2e_server)
+def alice(loaded, e2e_server, e2e_worker, e2e_token) -> User:
+    return _user(e2e_token, "ws-alice", e2e_server)
 
 
 @pytest.fixture(scope="module")
-def bob(loaded, e2e_server, e2e_worker, e2e_manage_py) -> User:
-    return _user(e2e_manage_py, "ws-bob", e2e_server)
+def bob(loaded, e2e_server, e2e_worker, e2e_token) -> User:
+    return _user(e2e_token, "ws-bob", e2e_server)
 
 
 async def _receive(ws, stop, timeout: float = 120) -> list[dict]:
