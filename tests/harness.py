@@ -13,19 +13,18 @@ import atexit
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import psycopg
 import redis
 from psycopg import sql
+
+from phonegen.bench import procs
+from phonegen.bench.procs import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE_PY = ROOT / "manage.py"
@@ -68,12 +67,6 @@ def redis_problem(url: str = REDIS_URL) -> str | None:
     except redis.RedisError as exc:
         return f"Redis at {url} is unreachable: {exc}"
     return None
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def flush_redis(url: str = REDIS_URL) -> None:
@@ -178,176 +171,26 @@ def _drop_stale_databases(conn: psycopg.Connection) -> None:
             )
 
 
-class ManagedProcess:
-    """A subprocess in its own process group, its output in a log file."""
+class ManagedProcess(procs.ManagedProcess):
+    """A process of an e2e test: killed at exit if its test could not stop it."""
 
-    def __init__(
-        self, name: str, argv: list[str], env: Mapping[str, str], log_dir: Path
-    ) -> None:
-        self.name = name
-        self.argv = argv
-        self.env = dict(env)
-        self.log_dir = log_dir
-        self.starts = 0
-        self.log_path = log_dir / f"{name}.log"
-        self.popen: subprocess.Popen[bytes] | None = None
+    error = ProcessError
+    start_timeout = START_TIMEOUT
+    stop_timeout = STOP_TIMEOUT
+    tail_lines = TAIL_LINES
 
     def start(self) -> None:
-        self.starts += 1
-        # One file per start, so a restarted process is judged on its own log.
-        self.log_path = self.log_dir / f"{self.name}.{self.starts}.log"
-        with open(self.log_path, "wb") as log:
-            self.popen = subprocess.Popen(
-                self.argv,
-                cwd=ROOT,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
         if self not in STARTED:
             STARTED.append(self)
-        try:
-            self.wait_ready()
-        except BaseException:
-            self.kill()
-            raise
-
-    def wait_ready(self) -> None:
-        raise NotImplementedError
-
-    @property
-    def pid(self) -> int:
-        assert self.popen is not None, f"{self.name} was never started"
-        return self.popen.pid
-
-    @property
-    def alive(self) -> bool:
-        return self.popen is not None and self.popen.poll() is None
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """SIGTERM to the process, then SIGKILL to its group if it lingers."""
-        if self.popen is None:
-            return
-        if self.popen.poll() is None:
-            self.popen.send_signal(signal.SIGTERM)
-            try:
-                self.popen.wait(timeout)
-            except subprocess.TimeoutExpired:
-                pass
-        # Children (prefork pool, task threads) must not outlive the test run.
-        self._kill_group()
-        self.popen.wait()
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group at once, as a crashed machine would."""
-        if self.popen is None:
-            return
-        self._kill_group()
-        self.popen.wait()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-    def tail(self, lines: int = TAIL_LINES) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
-
-    def _kill_group(self) -> None:
-        try:
-            os.killpg(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def _wait_until(self, ready: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if ready():
-                return
-            if not self.alive:
-                raise ProcessError(
-                    f"{self.name} exited with {self.popen.returncode} before {what}; "
-                    f"log {self.log_path}:\n{self.tail()}"
-                )
-            time.sleep(0.2)
-        raise ProcessError(
-            f"{self.name} not {what} after {START_TIMEOUT:.0f}s; "
-            f"log {self.log_path}:\n{self.tail()}"
-        )
+        super().start()
 
 
-class ServerProcess(ManagedProcess):
+class ServerProcess(ManagedProcess, procs.Server):
     """``manage.py serve`` on a free port of 127.0.0.1."""
 
-    def __init__(
-        self, env: Mapping[str, str], log_dir: Path, *, name: str = "server"
-    ) -> None:
-        self.port = free_port()
-        argv = [PYTHON, str(MANAGE_PY), "serve", "--port", str(self.port)]
-        super().__init__(name, argv, env, log_dir)
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def ws_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}"
-
-    def wait_ready(self) -> None:
-        # Any HTTP answer will do: health may report a worker still starting, and
-        # may take seconds to find that out, so only connecting is kept short.
-        def answers() -> bool:
-            try:
-                httpx.get(
-                    f"{self.url}/api/health/", timeout=httpx.Timeout(30, connect=1)
-                )
-            except httpx.TransportError:
-                return False
-            return True
-
-        self._wait_until(answers, "answering /api/health/")
-
-
-class WorkerProcess(ManagedProcess):
+class WorkerProcess(ManagedProcess, procs.Worker):
     """``celery worker`` with one prefork child on the default queue."""
-
-    def __init__(
-        self, env: Mapping[str, str], log_dir: Path, *, name: str = "worker"
-    ) -> None:
-        self.nodename = f"{name}-{secrets.token_hex(3)}@{socket.gethostname()}"
-        argv = [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "phonegen.config",
-            "worker",
-            "--loglevel=INFO",
-            "--concurrency=1",
-            "--pool=prefork",
-            f"--hostname={self.nodename}",
-            # Mingle and gossip only slow the start; tests need neither.
-            "--without-mingle",
-            "--without-gossip",
-        ]
-        super().__init__(name, argv, env, log_dir)
-
-    def wait_ready(self) -> None:
-        pattern = re.compile(rf"{re.escape(self.nodename)} ready\.")
-
-        def ready() -> bool:
-            try:
-                return bool(pattern.search(self.log_path.read_text(errors="replace")))
-            except FileNotFoundError:
-                return False
-
-        self._wait_until(ready, "ready")
 
     def ping(self, timeout: float = 5.0) -> bool:
         """True when this worker answers ``celery inspect ping`` over the broker."""
@@ -393,7 +236,7 @@ class BeatProcess(ManagedProcess):
             except FileNotFoundError:
                 return False
 
-        self._wait_until(started, "started")
+        self.wait_until(started, "started")
 
 
 class RedisProcess(ManagedProcess):
@@ -413,7 +256,7 @@ class RedisProcess(ManagedProcess):
         return f"redis://127.0.0.1:{self.port}/0"
 
     def wait_ready(self) -> None:
-        self._wait_until(lambda: redis_problem(self.url) is None, "answering PING")
+        self.wait_until(lambda: redis_problem(self.url) is None, "answering PING")
 
 
 @atexit.register

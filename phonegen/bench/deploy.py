@@ -18,7 +18,7 @@ import psycopg
 import redis
 from psycopg import sql
 
-from .procs import Server, Service, Worker, manage
+from .procs import ManagedProcess, Server, Worker, manage
 
 logger = logging.getLogger(__name__)
 
@@ -44,12 +44,12 @@ class Deployment:
     database: str  # a PostgreSQL URL or an SQLite path
 
     @property
-    def task_process(self) -> Service:
+    def task_process(self) -> ManagedProcess:
         """The process whose memory a task's work shows up in."""
         return self.worker or self.server
 
     @property
-    def services(self) -> list[Service]:
+    def services(self) -> list[ManagedProcess]:
         return [s for s in (self.server, self.worker) if s is not None]
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -67,8 +68,18 @@ def children(pid: int) -> list[int]:
     return found
 
 
-class Service:
-    """One long-running subprocess in its own process group, logging to a file."""
+class ManagedProcess:
+    """A long-running subprocess in its own process group, logging to a file.
+
+    The bench and the e2e tests run the product's servers and workers with it.
+    Subclasses say when their process is ready (:meth:`wait_ready`); failures
+    raise :attr:`error`, with the end of the log.
+    """
+
+    error: type[Exception] = BenchError
+    start_timeout = START_TIMEOUT
+    stop_timeout = STOP_TIMEOUT
+    tail_lines = 30
 
     def __init__(
         self, name: str, argv: list[str], env: Mapping[str, str], log_dir: Path
@@ -80,12 +91,17 @@ class Service:
         self.starts = 0
         self.log_path = log_dir / f"{name}.log"
         self.popen: subprocess.Popen[bytes] | None = None
+        self._group_killed = False
 
     @property
     def pid(self) -> int:
         if self.popen is None:
-            raise BenchError(f"{self.name} is not running")
+            raise self.error(f"{self.name} was never started")
         return self.popen.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
 
     def start(self) -> None:
         self.starts += 1
@@ -101,43 +117,48 @@ class Service:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        self._group_killed = False
         logger.info("%s started (pid %d)", self.name, self.popen.pid)
         try:
-            self._wait(self.ready, "ready")
+            self.wait_ready()
         except BaseException:
-            self.stop()
+            self.kill()
             raise
 
-    def ready(self) -> bool:
+    def wait_ready(self) -> None:
         raise NotImplementedError
 
     def restart(self) -> None:
         self.stop()
         self.start()
 
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL to the group so no child outlives the bench."""
-        popen, self.popen = self.popen, None
-        if popen is None:
+    def stop(self, timeout: float | None = None) -> None:
+        """SIGTERM, then SIGKILL to the group: no child outlives its run."""
+        if self.popen is None:
             return
-        if popen.poll() is None:
-            popen.send_signal(signal.SIGTERM)
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
             try:
-                popen.wait(STOP_TIMEOUT)
+                self.popen.wait(timeout or self.stop_timeout)
             except subprocess.TimeoutExpired:
                 logger.warning("%s ignored SIGTERM; killing it", self.name)
-        try:
-            os.killpg(popen.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        popen.wait()
+        self.kill()
 
-    def tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text(errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+    def kill(self) -> None:
+        """SIGKILL the whole process group at once, as a crashed machine would."""
+        if self.popen is None:
+            return
+        # Once only: after that the group's id may belong to someone else.
+        if not self._group_killed:
+            self._group_killed = True
+            try:
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.popen.wait()
+
+    def tail(self, lines: int | None = None) -> str:
+        return "\n".join(self.log_text().splitlines()[-(lines or self.tail_lines) :])
 
     def log_text(self) -> str:
         try:
@@ -145,62 +166,80 @@ class Service:
         except FileNotFoundError:
             return ""
 
-    def _wait(self, ready: Callable[[], bool], what: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
+    def wait_until(self, ready: Callable[[], bool], what: str) -> None:
+        """Wait for ``ready()``; raise if the process exits or takes too long."""
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if ready():
                 return
-            if self.popen is not None and self.popen.poll() is not None:
-                raise BenchError(
+            if not self.alive:
+                raise self.error(
                     f"{self.name} exited with {self.popen.returncode} before {what}; "
-                    f"{self.log_path}:\n{self.tail()}"
+                    f"log {self.log_path}:\n{self.tail()}"
                 )
             time.sleep(0.2)
-        raise BenchError(f"{self.name} not {what} in time; {self.log_path}")
+        raise self.error(
+            f"{self.name} not {what} after {self.start_timeout:.0f}s; "
+            f"log {self.log_path}:\n{self.tail()}"
+        )
 
 
-class Server(Service):
+class Server(ManagedProcess):
     """``manage.py serve`` on a free port of 127.0.0.1."""
 
-    def __init__(self, env: Mapping[str, str], log_dir: Path) -> None:
+    def __init__(
+        self, env: Mapping[str, str], log_dir: Path, *, name: str = "server"
+    ) -> None:
         self.port = free_port()
         argv = [sys.executable, str(MANAGE_PY), "serve", "--port", str(self.port)]
-        super().__init__("server", argv, env, log_dir)
+        super().__init__(name, argv, env, log_dir)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def ready(self) -> bool:
-        try:
-            httpx.get(
-                f"{self.url}/api/health/",
-                timeout=httpx.Timeout(30, connect=1),
-                trust_env=False,
-            )
-        except httpx.TransportError:
-            return False
-        return True
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def wait_ready(self) -> None:
+        # Any HTTP answer will do: health may report a worker still starting, and
+        # may take seconds to find that out, so only connecting is kept short.
+        def answers() -> bool:
+            try:
+                httpx.get(
+                    f"{self.url}/api/health/",
+                    timeout=httpx.Timeout(30, connect=1),
+                    trust_env=False,
+                )
+            except httpx.TransportError:
+                return False
+            return True
+
+        self.wait_until(answers, "answering /api/health/")
 
     def task_pid(self) -> int:
         # The embedded runner's task threads live in the server process itself.
         return self.pid
 
 
-class Worker(Service):
+class Worker(ManagedProcess):
     """``celery worker`` with one prefork child, where the tasks run."""
 
-    def __init__(self, env: Mapping[str, str], log_dir: Path) -> None:
-        self.nodename = f"bench-{os.getpid()}@{socket.gethostname()}"
+    def __init__(
+        self, env: Mapping[str, str], log_dir: Path, *, name: str = "worker"
+    ) -> None:
+        self.nodename = f"{name}-{secrets.token_hex(3)}@{socket.gethostname()}"
+        # Mingle and gossip only slow the start; one worker needs neither.
         argv = [
             sys.executable, "-m", "celery", "-A", "phonegen.config", "worker",
             "--concurrency=1", "--pool=prefork", "--loglevel=INFO",
             f"--hostname={self.nodename}", "--without-mingle", "--without-gossip",
         ]  # fmt: skip
-        super().__init__("worker", argv, env, log_dir)
+        super().__init__(name, argv, env, log_dir)
 
-    def ready(self) -> bool:
-        return f"{self.nodename} ready." in self.log_text()
+    def wait_ready(self) -> None:
+        self.wait_until(lambda: f"{self.nodename} ready." in self.log_text(), "ready")
 
     def task_pid(self) -> int:
         pool = children(self.pid)
