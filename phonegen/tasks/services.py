@@ -125,6 +125,11 @@ class ProgressReporter:
         self.task = task
         self._throttle = Throttle(1 / PROGRESS_EVENTS_PER_SECOND)
 
+    def resumed_cancelled(self) -> bool:
+        """True for a task taken over from a lost runner after its cancel was
+        asked: the handler reports what is stored, without another batch."""
+        return self.task.processed_items > 0 and self.task.cancel_requested
+
     def check_cancelled(self) -> None:
         """Raise :class:`TaskCancelled` if the owner has asked to cancel."""
         requested = (
@@ -201,7 +206,9 @@ def task_start(task: Task) -> Task | None:
     A finished task (say, delivered twice), one that another runner holds with a
     live heartbeat, and one whose cancel was asked before it started are left
     alone. An in-progress task whose heartbeat is older than the lease has lost
-    its runner, and is taken over.
+    its runner, and is taken over; if its cancel was asked meanwhile, its
+    handler reports what it had stored (``ProgressReporter.resumed_cancelled``)
+    and stores nothing more.
     """
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task.pk)
@@ -210,7 +217,7 @@ def task_start(task: Task) -> Task | None:
         if task.status == TaskStatus.IN_PROGRESS and not _lease_expired(task):
             logger.info("task %s: held by a live runner, not started", task.pk)
             return None
-        if task.cancel_requested:
+        if task.cancel_requested and not task.processed_items:
             _finish(task, TaskStatus.CANCELLED, step="Cancelled before it started")
             # Sent once committed, so a client that reads the task on hearing
             # of it finds it cancelled.

@@ -153,6 +153,9 @@ def import_run(task: Task, reporter: ProgressReporter) -> dict:
 
     # Lines up to the last reported one were committed by an earlier attempt.
     resume_after = _last_reported_line(task)
+    if reporter.resumed_cancelled():
+        path.unlink(missing_ok=True)
+        raise TaskCancelled(_result(task, tally, started, lines=task.processed_items))
     batch: list[tuple[int, str, Parsed]] = []
     lines = 0  # lines read, the header apart
     try:

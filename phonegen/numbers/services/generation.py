@@ -169,6 +169,8 @@ def generation_run(task: Task, reporter: ProgressReporter) -> dict:
     rng = np.random.default_rng()
     started = time.monotonic()
     batches = 0
+    if reporter.resumed_cancelled():
+        raise TaskCancelled(_result(request, stored, batches, started))
 
     # Another task may take some of the numbers this one drew; each round draws
     # the shortfall again from what is still free.

@@ -128,6 +128,8 @@ def validation_run(task: Task, reporter: ProgressReporter) -> dict:
     # Counted when the task was created: counting again would read every
     # number once more before validating any.
     total = task.total_items
+    if reporter.resumed_cancelled():
+        raise TaskCancelled(_result(counts, batches, started))
     statistics_cover(_selection(task), total)
 
     parts = _parts(task, resumed, total)

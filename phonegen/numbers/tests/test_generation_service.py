@@ -157,6 +157,29 @@ class GenerationServiceTests:
         assert PhoneNumber.objects.filter(task=task).count() == 4000
         assert task.attempts == 2
 
+    def test_a_task_cancelled_while_its_runner_was_lost_reports_what_it_stored(
+        self, owner, project
+    ):
+        task = _run(_start(owner, project, quantity=3000, batch_size=1000))
+        kept = sorted(
+            PhoneNumber.objects.filter(task=task).values_list("id", flat=True)
+        )
+        PhoneNumber.objects.filter(id__in=kept[2000:]).delete()
+        # It died after two batches, its cancel was asked, then its lease ran out.
+        Task.objects.filter(pk=task.pk).update(
+            status=TaskStatus.IN_PROGRESS,
+            heartbeat_at=None,
+            processed_items=2000,
+            cancel_requested=True,
+        )
+
+        task = _run(task)
+
+        assert task.status == TaskStatus.CANCELLED
+        assert task.result_data["generated"] == 2000
+        assert task.result_data["requested"] == 3000
+        assert PhoneNumber.objects.filter(task=task).count() == 2000
+
     def test_a_cancelled_pending_task_stores_nothing(self, owner, project):
         task = _start(owner, project, quantity=1000)
         task_cancel(task=task)

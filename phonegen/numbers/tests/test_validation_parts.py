@@ -5,8 +5,10 @@ is committed: these tests use transactional databases.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from phonegen.numbers.models import PhoneNumber
 from phonegen.numbers.services import validation_parts
@@ -112,6 +114,25 @@ class PartsTests:
         task.refresh_from_db()
         assert task.processed_items == len(EVERY)
 
+    def test_a_task_cancelled_while_its_runner_was_lost_reports_what_it_stored(
+        self, owner, project
+    ):
+        task = started(owner, project)
+        Task.objects.filter(pk=task.pk).update(cancel_requested=True)
+        with pytest.raises(TaskCancelled):
+            validation_run(task, ProgressReporter(task))
+        # The runner died there: its lease runs out, and another takes over.
+        Task.objects.filter(pk=task.pk).update(
+            heartbeat_at=timezone.now() - timedelta(days=1)
+        )
+
+        assert task_run(task.task_id) == "cancelled"
+
+        task.refresh_from_db()
+        assert task.result_data["validated"] == task.processed_items == 3 * 40
+        assert sum(task.result_data["by_status"].values()) == 3 * 40
+        assert PhoneNumber.objects.filter(validation_attempted=True).count() == 3 * 40
+
     def test_a_runner_that_lost_the_task_stores_none_of_its_batches(
         self, owner, project
     ):
@@ -124,6 +145,7 @@ class PartsTests:
         Task.objects.filter(pk=task.pk).update(
             attempts=task.attempts + 1, cancel_requested=False
         )
+        task.cancel_requested = False
 
         with pytest.raises(TaskLeaseLost):
             validation_run(task, ProgressReporter(task))
