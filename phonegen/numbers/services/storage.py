@@ -6,7 +6,7 @@ many rows really landed and draw again for the rest.
 """
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import numpy as np
@@ -59,7 +59,9 @@ def numbers_insert(
 
 
 def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
-    text = _copy_text(project_id, task_id, numbers, owners, now)
+    def chunks() -> Iterator[str]:
+        return _copy_chunks(project_id, task_id, numbers, owners, now)
+
     columns = ", ".join(COLUMNS)
 
     # A batch whose commit a server crash loses is lost with the progress row of
@@ -82,7 +84,10 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
                 f"COPY {TABLE} ({columns}) FROM STDIN"
             ) as copy,
         ):
-            copy.write(text)
+            # Sent a chunk at a time: the server stores the first rows while the
+            # next are built.
+            for chunk in chunks():
+                copy.write(chunk)
         return len(numbers)
     except (IntegrityError, UniqueViolation):
         logger.info("task %s: batch met numbers stored concurrently, merging", task_id)
@@ -95,7 +100,8 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
         )
         raw.execute("DELETE FROM phonegen_staging")
         with raw.copy(f"COPY phonegen_staging ({columns}) FROM STDIN") as copy:
-            copy.write(text)
+            for chunk in chunks():
+                copy.write(chunk)
         raw.execute(
             f"INSERT INTO {TABLE} ({columns}) SELECT {columns} FROM phonegen_staging "
             "ON CONFLICT (project_id, number) DO NOTHING"
@@ -103,7 +109,11 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
         return raw.rowcount
 
 
-def _copy_text(project_id, task_id, numbers, owners, now) -> str:
+# Rows per chunk written to COPY.
+CHUNK_ROWS = 2000
+
+
+def _copy_chunks(project_id, task_id, numbers, owners, now) -> Iterator[str]:
     stamp = now.isoformat()
     head = f"{project_id}\t{task_id}\t1"
     # Every number of a prefix shares the rest of its row: build it once.
@@ -115,12 +125,17 @@ def _copy_text(project_id, task_id, numbers, owners, now) -> str:
                 f"{info.line_type}\t{_esc(info.city)}\t{info.state}\t{info.country}"
                 f"\tt\tvalid\tt\t{stamp}\tinternal\t{stamp}\n"
             )
-    return "".join(
-        [
-            f"{head}{national}{tails[info.prefix]}"
-            for national, info in zip(numbers.tolist(), owners)
-        ]
-    )
+    nationals = numbers.tolist()
+    for start in range(0, len(nationals), CHUNK_ROWS):
+        end = start + CHUNK_ROWS
+        yield "".join(
+            [
+                f"{head}{national}{tails[info.prefix]}"
+                for national, info in zip(
+                    nationals[start:end], owners[start:end], strict=True
+                )
+            ]
+        )
 
 
 def _esc(value: str) -> str:
