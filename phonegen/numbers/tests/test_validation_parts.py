@@ -48,6 +48,16 @@ def started(owner, project) -> Task:
     return task_start(task)
 
 
+def stopped_after_a_batch_per_part(owner, project) -> Task:
+    """A task whose cancel stopped each part after its first batch; its row
+    still says in progress, as a runner that died there leaves it."""
+    task = started(owner, project)
+    Task.objects.filter(pk=task.pk).update(cancel_requested=True)
+    with pytest.raises(TaskCancelled):
+        validation_run(task, ProgressReporter(task))
+    return task
+
+
 @pytest.mark.usefixtures("in_parts", "stored")
 class PartsTests:
     def test_every_number_is_validated_once_with_the_counts_of_one_walk(
@@ -117,10 +127,7 @@ class PartsTests:
     def test_a_task_cancelled_while_its_runner_was_lost_reports_what_it_stored(
         self, owner, project
     ):
-        task = started(owner, project)
-        Task.objects.filter(pk=task.pk).update(cancel_requested=True)
-        with pytest.raises(TaskCancelled):
-            validation_run(task, ProgressReporter(task))
+        task = stopped_after_a_batch_per_part(owner, project)
         # The runner died there: its lease runs out, and another takes over.
         Task.objects.filter(pk=task.pk).update(
             heartbeat_at=timezone.now() - timedelta(days=1)
@@ -136,10 +143,7 @@ class PartsTests:
     def test_a_runner_that_lost_the_task_stores_none_of_its_batches(
         self, owner, project
     ):
-        task = started(owner, project)
-        Task.objects.filter(pk=task.pk).update(cancel_requested=True)
-        with pytest.raises(TaskCancelled):
-            validation_run(task, ProgressReporter(task))
+        task = stopped_after_a_batch_per_part(owner, project)
         task.refresh_from_db()
         # Another runner took the task over while this one resumes its parts.
         Task.objects.filter(pk=task.pk).update(
