@@ -63,12 +63,7 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
         return _copy_chunks(project_id, task_id, numbers, owners, now)
 
     columns = ", ".join(COLUMNS)
-
-    # A batch whose commit a server crash loses is lost with the progress row of
-    # the same transaction, and the task redraws it when it runs again: so the
-    # commit need not wait for the WAL to reach the disk.
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    commit_without_flush()
 
     # Fast path: COPY straight into the table. Only a number another task stored
     # meanwhile can make it fail; then the batch goes through a staging table.
@@ -107,6 +102,19 @@ def _copy_postgresql(project_id, task_id, numbers, owners, now) -> int:
             "ON CONFLICT (project_id, number) DO NOTHING"
         )
         return raw.rowcount
+
+
+def commit_without_flush() -> None:
+    """Let the current transaction commit before its WAL reaches the disk.
+
+    For a task's batch: a commit that a server crash loses is lost with the
+    progress row of the same transaction, and the task does the batch again
+    when it runs again (a generation draws it anew, a validation gives the same
+    answer).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 # Rows per chunk written to COPY.

@@ -32,12 +32,8 @@ from phonegen.tasks.services import (
 from ..models import PhoneNumber, Project, ValidationStatus, ValidationTarget
 from ..selectors import validation_selection
 from .statistics import statistics_cover, statistics_refresh
-from .validation_batches import (
-    IdBatches,
-    ProjectBatches,
-    commit_without_flush,
-    progress_save,
-)
+from .storage import commit_without_flush
+from .validation_batches import IdBatches, ProjectBatches, progress_save
 from .validation_parts import parts_planned, parts_validate
 
 logger = logging.getLogger(__name__)

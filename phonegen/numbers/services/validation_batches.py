@@ -216,15 +216,6 @@ def _execute(sql: str, params: list) -> Checked:
     )
 
 
-def commit_without_flush() -> None:
-    # A batch whose commit a server crash loses is lost together with the
-    # progress of the same transaction, and validating again gives the same
-    # answer: the commit need not wait for the WAL to reach the disk.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
 def progress_save(
     reporter: ProgressReporter, counts: Counter, total: int, place: dict
 ) -> None:

@@ -27,7 +27,8 @@ from phonegen.tasks.models import Task
 from phonegen.tasks.services import ProgressReporter, TaskCancelled
 
 from ..models import PhoneNumber
-from .validation_batches import ProjectBatches, commit_without_flush, progress_save
+from .storage import commit_without_flush
+from .validation_batches import ProjectBatches, progress_save
 
 logger = logging.getLogger(__name__)
 
