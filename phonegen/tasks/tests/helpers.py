@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
+from channels.layers import get_channel_layer
 
 from phonegen.config.asgi import application
 from phonegen.tasks.events import task_publish
@@ -90,6 +91,27 @@ def stalled_client(gate: asyncio.Event):
 async def publish(task: Task, event_type: str) -> None:
     """Publish from a thread of its own, as a background task does."""
     await sync_to_async(task_publish, thread_sensitive=False)(task, event_type)
+
+
+CONSUMER_DISPATCH_TURNS = 20
+
+
+async def layer_drained(timeout: float = 10) -> None:
+    """Wait until every consumer has taken what the in-process layer holds for it.
+
+    A publish returns once its event is queued in the layer, not once a consumer
+    has read it; a busy machine can leave the consumer behind the publisher.
+    """
+    layer = get_channel_layer()
+    deadline = asyncio.get_running_loop().time() + timeout
+    while any(not queue.empty() for queue in list(layer.channels.values())):
+        assert asyncio.get_running_loop().time() < deadline, "layer not drained"
+        await asyncio.sleep(0.001)
+
+    # A message taken from the layer reaches the consumer's handler a few loop
+    # turns later (its receive task, then Channels' dispatch); let those run.
+    for _ in range(CONSUMER_DISPATCH_TURNS):
+        await asyncio.sleep(0)
 
 
 async def close_code(communicator: WebsocketCommunicator) -> int | None:
