@@ -141,15 +141,16 @@ def _send_in_process(layer: InMemoryChannelLayer, group: str, message: dict) -> 
 class Throttle:
     """Lets a progress event through at most every ``interval`` seconds."""
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, clock=time.monotonic) -> None:
         self.interval = interval
-        self._last = 0.0
+        self._clock = clock
+        self._last: float | None = None
 
     def ready(self, *, force: bool = False) -> bool:
         """True when an event may go now; ``force`` lets it through regardless
         (and restarts the interval), for an event that must not be skipped."""
-        now = time.monotonic()
-        if force or now - self._last >= self.interval:
+        now = self._clock()
+        if force or self._last is None or now - self._last >= self.interval:
             self._last = now
             return True
         return False

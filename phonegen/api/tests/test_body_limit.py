@@ -35,8 +35,8 @@ async def _request(headers: list[tuple[bytes, bytes]]):
     }  # fmt: skip
     app = ApplicationCommunicator(BodyLimitMiddleware(inner), scope)
     await app.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await app.receive_output(timeout=2)
-    body = await app.receive_output(timeout=2)
+    start = await app.receive_output(timeout=10)
+    body = await app.receive_output(timeout=10)
     return inner.called, start["status"], body["body"]
 
 

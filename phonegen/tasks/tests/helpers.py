@@ -12,11 +12,16 @@ from urllib.parse import unquote, urlsplit
 
 from asgiref.sync import sync_to_async
 from asgiref.testing import ApplicationCommunicator
-from channels.layers import get_channel_layer
 
 from phonegen.config.asgi import application
+from phonegen.tasks.consumers import TaskConsumer
 from phonegen.tasks.events import task_publish
 from phonegen.tasks.models import Task, TaskStatus, TaskType
+
+# How long a step that should succeed may take: generous, since it costs nothing
+# when things are fast and a busy machine hops between threads slowly (the
+# consumer reaches the database from a thread of its own on connect).
+SOCKET_TIMEOUT = 10
 
 
 def make_task(user, task_type=TaskType.GENERATION, **fields) -> Task:
@@ -43,7 +48,7 @@ class WebsocketCommunicator(ApplicationCommunicator):
         }
         super().__init__(app, scope)
 
-    async def connect(self, timeout: float = 1) -> tuple[bool, int | None]:
+    async def connect(self, timeout: float = SOCKET_TIMEOUT) -> tuple[bool, int | None]:
         """(True, None) once accepted; (False, code) if closed before that."""
         await self.send_input({"type": "websocket.connect"})
         response = await self.receive_output(timeout)
@@ -58,12 +63,14 @@ class WebsocketCommunicator(ApplicationCommunicator):
     async def send_json_to(self, data) -> None:
         await self.send_to(json.dumps(data))
 
-    async def receive_json_from(self, timeout: float = 1):
+    async def receive_json_from(self, timeout: float = SOCKET_TIMEOUT):
         response = await self.receive_output(timeout)
         assert response["type"] == "websocket.send", response
         return json.loads(response["text"])
 
-    async def disconnect(self, code: int = 1000, timeout: float = 1) -> None:
+    async def disconnect(
+        self, code: int = 1000, timeout: float = SOCKET_TIMEOUT
+    ) -> None:
         await self.send_input({"type": "websocket.disconnect", "code": code})
         await self.wait(timeout)
 
@@ -93,31 +100,35 @@ async def publish(task: Task, event_type: str) -> None:
     await sync_to_async(task_publish, thread_sensitive=False)(task, event_type)
 
 
-CONSUMER_DISPATCH_TURNS = 20
+class RelayCounter:
+    """Counts the events the consumers have taken in from the channel layer.
 
-
-async def layer_drained(timeout: float = 10) -> None:
-    """Wait until every consumer has taken what the in-process layer holds for it.
-
-    A publish returns once its event is queued in the layer, not once a consumer
-    has read it; a busy machine can leave the consumer behind the publisher.
+    A publish returns once its event is queued in the layer, not once a
+    consumer has handled it; a busy machine can leave the consumer behind.
     """
-    layer = get_channel_layer()
-    deadline = asyncio.get_running_loop().time() + timeout
-    while any(not queue.empty() for queue in list(layer.channels.values())):
-        assert asyncio.get_running_loop().time() < deadline, "layer not drained"
-        await asyncio.sleep(0.001)
 
-    # A message taken from the layer reaches the consumer's handler a few loop
-    # turns later (its receive task, then Channels' dispatch); let those run.
-    for _ in range(CONSUMER_DISPATCH_TURNS):
-        await asyncio.sleep(0)
+    def __init__(self, monkeypatch) -> None:
+        self.count = 0
+        relay = TaskConsumer._relay
+
+        def counted(consumer, event_type: str, event: dict) -> None:
+            relay(consumer, event_type, event)
+            self.count += 1
+
+        monkeypatch.setattr(TaskConsumer, "_relay", counted)
+
+    async def reach(self, count: int, timeout: float = SOCKET_TIMEOUT) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.count < count:
+            assert loop.time() < deadline, f"{self.count} of {count} events relayed"
+            await asyncio.sleep(0.001)
 
 
 async def close_code(communicator: WebsocketCommunicator) -> int | None:
     """The code the server closed the socket with after accepting it."""
     connected, _ = await communicator.connect()
     assert connected
-    output = await communicator.receive_output(timeout=2)
+    output = await communicator.receive_output(SOCKET_TIMEOUT)
     assert output["type"] == "websocket.close", output
     return output.get("code")
