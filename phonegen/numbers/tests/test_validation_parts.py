@@ -4,7 +4,9 @@ The parts run in threads with connections of their own, which see only what
 is committed: these tests use transactional databases.
 """
 
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -48,12 +50,33 @@ def started(owner, project) -> Task:
     return task_start(task)
 
 
+@contextmanager
+def a_batch_per_part_before_a_cancel_is_seen(parts: int = 3):
+    """Hold each part's first look at the cancel until every part has stored
+    a batch: a part whose thread started late would otherwise find the others
+    already stopped and store nothing, which is right but not what is tested."""
+    barrier = threading.Barrier(parts, timeout=30)
+    waited: set[int] = set()
+    check_cancelled = ProgressReporter.check_cancelled
+
+    def after_every_first_batch(reporter):
+        part = threading.current_thread() is not threading.main_thread()
+        if part and threading.get_ident() not in waited:
+            waited.add(threading.get_ident())
+            barrier.wait()
+        check_cancelled(reporter)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ProgressReporter, "check_cancelled", after_every_first_batch)
+        yield
+
+
 def stopped_after_a_batch_per_part(owner, project) -> Task:
     """A task whose cancel stopped each part after its first batch; its row
     still says in progress, as a runner that died there leaves it."""
     task = started(owner, project)
     Task.objects.filter(pk=task.pk).update(cancel_requested=True)
-    with pytest.raises(TaskCancelled):
+    with a_batch_per_part_before_a_cancel_is_seen(), pytest.raises(TaskCancelled):
         validation_run(task, ProgressReporter(task))
     return task
 
@@ -108,7 +131,10 @@ class PartsTests:
         task = started(owner, project)
         Task.objects.filter(pk=task.pk).update(cancel_requested=True)
 
-        with pytest.raises(TaskCancelled) as cancelled:
+        with (
+            a_batch_per_part_before_a_cancel_is_seen(),
+            pytest.raises(TaskCancelled) as cancelled,
+        ):
             validation_run(task, ProgressReporter(task))
 
         # Every part stopped after its first batch.
