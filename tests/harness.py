@@ -15,6 +15,7 @@ import re
 import secrets
 import subprocess
 import sys
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -38,7 +39,7 @@ PG_ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("PHONEGEN_E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 DB_PREFIX = "phonegen_e2e_"
-START_TIMEOUT = 60.0
+START_TIMEOUT = procs.START_TIMEOUT
 STOP_TIMEOUT = 15.0
 TAIL_LINES = 40
 
@@ -120,10 +121,6 @@ def run_manage(
     return result
 
 
-def has_management_command(env: Mapping[str, str], name: str) -> bool:
-    return run_manage(env, "help", name, check=False, timeout=120).returncode == 0
-
-
 class TestDatabase:
     """A uniquely named PostgreSQL database, dropped by :meth:`drop`."""
 
@@ -192,29 +189,35 @@ class ServerProcess(ManagedProcess, procs.Server):
 class WorkerProcess(ManagedProcess, procs.Worker):
     """``celery worker`` with one prefork child on the default queue."""
 
-    def ping(self, timeout: float = 5.0) -> bool:
-        """True when this worker answers ``celery inspect ping`` over the broker."""
-        result = subprocess.run(
-            [
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "phonegen.config",
-                "inspect",
-                "ping",
-                f"--destination={self.nodename}",
-                f"--timeout={timeout}",
-            ],
-            check=False,
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=timeout + 60,
-            stdin=subprocess.DEVNULL,
-        )
-        return result.returncode == 0 and "pong" in result.stdout
+    def ping(self, within: float = 60.0) -> bool:
+        """True once this worker answers ``celery inspect ping`` over the broker;
+        a worker just started or busy may miss the first few."""
+        deadline = time.monotonic() + within
+        while True:
+            result = subprocess.run(
+                [
+                    PYTHON,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "phonegen.config",
+                    "inspect",
+                    "ping",
+                    f"--destination={self.nodename}",
+                    "--timeout=5",
+                ],
+                check=False,
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=65,
+                stdin=subprocess.DEVNULL,
+            )
+            if result.returncode == 0 and "pong" in result.stdout:
+                return True
+            if time.monotonic() > deadline:
+                return False
 
 
 class BeatProcess(ManagedProcess):

@@ -48,10 +48,8 @@ def test_it_revives_the_worker_for_the_next_test(e2e_worker):
     assert e2e_worker.ping()
 
 
-def test_it_starts_a_server_that_answers_health(e2e_env, request):
-    if not harness.has_management_command(e2e_env, "serve"):
-        pytest.skip("manage.py serve does not exist yet")
-    server = request.getfixturevalue("e2e_server")
+def test_it_starts_a_server_that_answers_health(e2e_server):
+    server = e2e_server
 
     r = httpx.get(f"{server.url}/api/health/", timeout=30)
 
