@@ -278,7 +278,7 @@ class RedisDeploymentTests:
             await _wait_running(api, alice, task_id)
 
             async with alice.socket() as ws:
-                async with asyncio.timeout(5):
+                async with asyncio.timeout(30):
                     first = json.loads(await ws.recv())
                 assert first["type"] == "task_progress"
                 assert first["task_id"] == task_id
@@ -452,7 +452,7 @@ class EmbeddedDefaultTests:
             await _wait_running(api, carol, task_id)
 
             async with carol.socket("phone-generation") as ws:
-                async with asyncio.timeout(5):
+                async with asyncio.timeout(30):
                     first = json.loads(await ws.recv())
                 assert (first["type"], first["task_id"]) == ("task_progress", task_id)
                 assert first["processed_items"] > 0
