@@ -133,9 +133,16 @@ export class TaskList {
       return;
     }
     const when = new Date(iso);
-    const seconds = Math.max(0, Math.round((when - Date.now()) / 1000));
-    const ahead = seconds < 60 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-    eta.textContent = `${utcTime(when)} (in about ${ahead})`;
+    const seconds = Math.round((when - Date.now()) / 1000);
+    // An estimate already past (the last batch is being written) says so
+    // rather than "in about 0 s".
+    let ahead = "any moment now";
+    if (seconds >= 60) {
+      ahead = `in about ${Math.round(seconds / 60)} min`;
+    } else if (seconds > 0) {
+      ahead = `in about ${seconds} s`;
+    }
+    eta.textContent = `${utcTime(when)} (${ahead})`;
   }
 
   async refreshRow(taskId) {
