@@ -11,6 +11,14 @@ def numbers(project):
     make_number(project, "9172310003", validation_status="unassigned_prefix")
 
 
+FILTERS = {
+    "area_code": "917",
+    "carrier": "Verizon",
+    "line_type": "mobile",
+    "validation_status": "valid",
+}
+
+
 @pytest.mark.django_db
 class NumberTableTests:
     def test_it_lists_the_projects_numbers(self, alice_client, project, numbers):
@@ -21,27 +29,41 @@ class NumberTableTests:
         assert 'id="match-count">4<' in page
         assert "(917) 231-0001" in page
 
-    def test_it_filters_and_the_export_link_carries_the_filters(
-        self, alice_client, project, numbers
-    ):
-        query = {
-            "area_code": "917",
-            "carrier": "Verizon",
-            "line_type": "mobile",
-            "validation_status": "valid",
-        }
-
-        r = alice_client.get(f"/projects/{project.pk}/numbers/", query)
+    def test_it_filters(self, alice_client, project, numbers):
+        r = alice_client.get(f"/projects/{project.pk}/numbers/", FILTERS)
 
         page = r.content.decode()
         assert 'id="match-count">1<' in page
         assert "(917) 231-0001" in page
         assert "(917) 231-0002" not in page
-        assert (
+
+    def test_its_export_button_sends_the_form_filters_to_the_export(
+        self, alice_client, project, numbers
+    ):
+        r = alice_client.get(
+            f"/projects/{project.pk}/numbers/", {**FILTERS, "export": "csv"}
+        )
+
+        assert r.status_code == 302
+        assert r["Location"] == (
             f"/api/phone-generator/numbers/export/?project_id={project.pk}"
-            "&amp;format=csv&amp;area_code=917&amp;carrier=Verizon"
-            "&amp;line_type=mobile&amp;validation_status=valid"
-        ) in page
+            "&format=csv&area_code=917&carrier=Verizon"
+            "&line_type=mobile&validation_status=valid"
+        )
+        export = alice_client.get(r["Location"])
+        exported = b"".join(export.streaming_content).decode().splitlines()
+        assert len(exported) == 2
+        assert "+19172310001" in exported[1]
+
+    def test_its_export_button_exports_nothing_for_a_bad_filter(
+        self, alice_client, project, numbers
+    ):
+        r = alice_client.get(
+            f"/projects/{project.pk}/numbers/", {"area_code": "911", "export": "csv"}
+        )
+
+        assert r.status_code == 400
+        assert "Enter a valid area code" in r.content.decode()
 
     def test_it_offers_the_projects_carriers_only(
         self, alice_client, project, numbers, bob_project
