@@ -10,8 +10,9 @@ from phonegen.numbering.nanp import is_area_code
 from phonegen.numbers.models import ImportOutcome, ValidationStatus
 from phonegen.prefixes.models import LineTypeChoices
 
-# Failed sign-ins allowed per username within the window, as the token
-# endpoint's throttle does for the API: enough for typos, too few for guessing.
+# Failed sign-ins allowed per username and client address within the window:
+# enough for typos, too few for guessing. Counted per address too, so that
+# someone else's failures cannot lock a user out of the dashboard.
 SIGN_IN_FAILURES = 10
 SIGN_IN_WINDOW = 300  # seconds
 
@@ -49,14 +50,18 @@ class DescribedForm(forms.Form):
 
 
 class SignInForm(DescribedForm, AuthenticationForm):
-    """Username and password, refused for a while after repeated failures."""
+    """Username and password, refused for a while after repeated failures
+    from the same address."""
 
     error_messages = AuthenticationForm.error_messages | {
-        "throttled": "Too many failed sign-ins for this user; wait a few minutes.",
+        "throttled": (
+            "Too many failed sign-ins for this user from here; wait a few minutes."
+        ),
     }
 
     def clean(self):
-        key = _failures_key(self.data.get("username", ""))
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        key = _failures_key(self.data.get("username", ""), address)
         if cache.get(key, 0) >= SIGN_IN_FAILURES:
             raise forms.ValidationError(
                 self.error_messages["throttled"], code="throttled"
@@ -69,8 +74,8 @@ class SignInForm(DescribedForm, AuthenticationForm):
             raise
 
 
-def _failures_key(username: str) -> str:
-    return f"dashboard-sign-in-failures:{username.strip().lower()[:150]}"
+def _failures_key(username: str, address: str) -> str:
+    return f"dashboard-sign-in-failures:{address[:64]}:{username.strip().lower()[:150]}"
 
 
 class ProjectForm(DescribedForm):

@@ -47,6 +47,21 @@ class SignInTests:
         assert "Too many failed sign-ins" in r.content.decode()
         assert client.get("/").status_code == 302
 
+    def test_failures_from_one_address_do_not_lock_out_another(self, alice):
+        stranger = Client(REMOTE_ADDR="198.51.100.7")
+        for _ in range(SIGN_IN_FAILURES + 1):
+            stranger.post("/sign-in/", {"username": "alice", "password": "nope"})
+        owner = Client(REMOTE_ADDR="203.0.113.5")
+
+        refused = stranger.post(
+            "/sign-in/", {"username": "alice", "password": PASSWORD}
+        )
+        r = owner.post("/sign-in/", {"username": "alice", "password": PASSWORD})
+
+        assert "Too many failed sign-ins" in refused.content.decode()
+        assert r.status_code == 302
+        assert owner.get("/").status_code == 200
+
     def test_it_signs_out_on_post_only(self, alice_client):
         assert alice_client.get("/sign-out/").status_code == 405
 
