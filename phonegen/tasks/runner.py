@@ -41,6 +41,13 @@ def _handlers() -> dict[str, Handler]:
     }
 
 
+def _settlers() -> dict[str, Callable[[Task], None]]:
+    """What a task type does once its task has ended, out of its clients' wait."""
+    from phonegen.numbers.services.generation import generation_settle
+
+    return {TaskType.GENERATION: generation_settle}
+
+
 def task_run(task_id, *, final_attempt: bool = True) -> str | None:
     """Run the task ``task_id``; return its final status, or None if it did not run.
 
@@ -70,12 +77,28 @@ def task_run(task_id, *, final_attempt: bool = True) -> str | None:
 
     try:
         with _heartbeat(task):
-            return _run_handler(task, handler, reporter, started, final_attempt)
+            status = _run_handler(task, handler, reporter, started, final_attempt)
     except TaskLeaseLost:
         # Another runner took the task over while this one looked dead; what
         # this one was writing was rolled back, the other carries on.
         logger.warning("task %s: lease lost to another runner, stopped", task_id)
         return None
+
+    if status is not None:
+        _settle_safely(task)
+    return status
+
+
+def _settle_safely(task: Task) -> None:
+    # The task has ended and its clients know; what is left only helps later
+    # requests, and must not turn a finished task into a retried one.
+    settle = _settlers().get(task.task_type)
+    if settle is None:
+        return
+    try:
+        settle(task)
+    except DatabaseError as error:
+        logger.warning("task %s: not settled: %s", task.task_id, error)
 
 
 def _run_handler(task, handler, reporter, started, final_attempt) -> str | None:

@@ -32,6 +32,7 @@ from phonegen.tasks.services import (
 
 from ..models import PhoneNumber, Project
 from ..selectors import numbers_per_block
+from .statistics import statistics_refresh
 from .storage import numbers_insert
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,16 @@ def generation_pool(*, project: Project, request: GenerationRequest) -> Pool:
             taken[index] = held
     bases = np.array([block.base for block in blocks], dtype=np.int64)
     return Pool(blocks=blocks, bases=bases, available=available, taken=taken)
+
+
+def generation_settle(task: Task) -> None:
+    """Refresh the planner's statistics after a large generation.
+
+    Until they see the new rows, PostgreSQL takes a project of a million
+    numbers for a few hundred and sorts all of it for every page of the list or
+    the export. Done after the task has ended, so its clients do not wait.
+    """
+    statistics_refresh(PhoneNumber)
 
 
 def generation_run(task: Task, reporter: ProgressReporter) -> dict:

@@ -35,6 +35,11 @@ def statistics_refresh(*models: type[Model]) -> list[str]:
         return []
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
+        if connection.pg_version >= 150000 and not connection.in_atomic_block:
+            # This connection's own latest changes reach the counters when it
+            # is next idle, at most once a second unless asked: ask, so that
+            # the query below (after that idle moment) counts them.
+            cursor.execute("SELECT pg_stat_force_next_flush()")
         cursor.execute(
             "SELECT s.relname, s.n_mod_since_analyze, c.reltuples "
             "FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "

@@ -2,11 +2,13 @@ import pytest
 from django.db import connection
 
 from phonegen.numbers.models import ImportRow, PhoneNumber, Project
+from phonegen.numbers.services.generation import GenerationRequest, generation_start
 from phonegen.numbers.services.statistics import (
     STALE_ROWS,
     statistics_cover,
     statistics_refresh,
 )
+from phonegen.tasks.runner import task_run
 
 
 def _flush_activity_counters() -> None:
@@ -96,3 +98,27 @@ class StatisticsCoverTests:
         assert (
             statistics_cover(PhoneNumber.objects.filter(project=project), 10) is False
         )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("statistics_ours_alone", "small_npa")
+class GenerationSettleTests:
+    def test_a_large_generation_leaves_statistics_that_have_seen_its_rows(
+        self, owner, project
+    ):
+        quantity = STALE_ROWS + 5_000
+        request = GenerationRequest(area_code="212", quantity=quantity)
+        task = generation_start(
+            user=owner, project=project, request=request, enqueue=False
+        )
+
+        assert task_run(task.task_id) == "completed"
+
+        # Without the refresh the planner would still count the empty table
+        # of the test's start.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'numbers_phonenumber'"
+            )
+            assert cursor.fetchone()[0] == quantity
