@@ -12,6 +12,8 @@ import logging
 
 from django.conf import settings
 
+from phonegen.numbering.nanp import is_digits
+
 logger = logging.getLogger(__name__)
 
 # Multipart framing and the form fields beside the file.
@@ -57,7 +59,7 @@ def _refusal(headers: dict[bytes, bytes]) -> tuple[int, dict] | None:
         return None
 
     limit = body_limit()
-    if length.isdigit() and int(length) > limit:
+    if is_digits(length) and int(length) > limit:
         megabytes = settings.PHONEGEN_IMPORT_MAX_BYTES // (1024 * 1024)
         return 413, error_body(
             "The request body is too large.",

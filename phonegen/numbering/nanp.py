@@ -19,7 +19,9 @@ COUNTRY_CODE = "1"
 TOLL_FREE_NPAS = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 PREMIUM_NPAS = frozenset({"900"})
 
-_AREA_CODE = re.compile(r"^[2-9]\d\d$")
+# ASCII digits only (``\d`` takes any script's), and the whole string: ``$``
+# would also match before a final newline.
+_AREA_CODE = re.compile(r"[2-9][0-9]{2}")
 
 _PLAN_TYPES = {
     PhoneNumberType.TOLL_FREE: LineType.TOLL_FREE,
@@ -28,6 +30,18 @@ _PLAN_TYPES = {
     PhoneNumberType.VOIP: LineType.VOIP,
     PhoneNumberType.PAGER: LineType.PAGER,
 }
+
+
+def is_digits(text: str) -> bool:
+    """True when ``text`` is ASCII digits 0-9 and nothing else.
+
+    ``str.isdigit`` also takes other scripts' digits and superscripts, which
+    ``int`` then reads differently or not at all.
+
+    >>> is_digits("212"), is_digits("2\u0661\u0662"), is_digits("\u00b2"), is_digits("")
+    (True, False, False, False)
+    """
+    return text.isascii() and text.isdigit()
 
 
 class Reason(StrEnum):
@@ -49,7 +63,7 @@ def is_n11(code: str) -> bool:
 
 def is_area_code(raw: str) -> bool:
     """True when ``raw`` is shaped like an NPA: three digits, the first 2-9, not N11."""
-    return bool(_AREA_CODE.match(raw)) and not is_n11(raw)
+    return bool(_AREA_CODE.fullmatch(raw)) and not is_n11(raw)
 
 
 @functools.cache
@@ -97,7 +111,7 @@ def check_national(national: str) -> Reason | None:
     """
     if len(national) != 10:
         return Reason.WRONG_LENGTH
-    if not national.isdigit():
+    if not is_digits(national):
         return Reason.NOT_DIGITS
 
     npa, nxx = national[:3], national[3:6]

@@ -21,6 +21,7 @@ from phonegen.numbering.nanp import (
         ("212911456", Reason.WRONG_LENGTH),
         ("21291145678", Reason.WRONG_LENGTH),
         ("21220O1234", Reason.NOT_DIGITS),
+        ("2122001\u0662\u0663\u0664", Reason.NOT_DIGITS),
         ("0122001234", Reason.NPA_FORMAT),
         ("1122001234", Reason.NPA_FORMAT),
         ("9112001234", Reason.NPA_N11),
@@ -50,6 +51,10 @@ def test_it_names_the_first_rule_a_number_breaks(national, reason):
         ("abc", False),
         ("2120", False),
         ("21", False),
+        # Other scripts' digits are digits to Python's \d and isdigit().
+        ("2\u0661\u0662", False),
+        ("2\uff11\uff12", False),
+        ("212\n", False),
     ],
 )
 def test_it_recognises_area_codes(raw, expected):

@@ -41,7 +41,9 @@ class CarrierListTests:
         assert r.status_code == 400
         assert r.json()["errors"] == {"area_code": ["This field is required."]}
 
-    @pytest.mark.parametrize("area_code", ["abc", "012", "911", "2121"])
+    @pytest.mark.parametrize(
+        "area_code", ["abc", "012", "911", "2121", "2\uff11\uff12"]
+    )
     def test_it_refuses_a_malformed_area_code(self, alice_client, area_code):
         r = alice_client.get(URL, {"area_code": area_code})
 

@@ -197,7 +197,8 @@ class GenerateNumbersRefusalTests:
         assert nothing_created()
 
     @pytest.mark.parametrize(
-        "area_code", ["abc", "012", "112", "911", "411", "21", "2125", ""]
+        "area_code",
+        ["abc", "012", "112", "911", "411", "21", "2125", "", "2\u0661\u0662"],
     )
     def test_it_refuses_a_malformed_area_code(
         self, alice_client, project, prefixes, area_code

@@ -232,6 +232,21 @@ class ImportNumbersRefusalTests:
         assert nothing_created()
         assert leftover_uploads(_uploads) == []
 
+    def test_it_takes_a_column_of_other_digits_for_a_name(
+        self, alice_client, project, _uploads
+    ):
+        # "\u00b2" is a digit to str.isdigit(), and no number to int().
+        r = alice_client.post(
+            URL, body(project, b"name,phone\nAnn,2123502484\n", column="\u00b2")
+        )
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {
+            "column": ["No column '\u00b2'; the header has 'name', 'phone'."]
+        }
+        assert nothing_created()
+        assert leftover_uploads(_uploads) == []
+
     def test_it_answers_404_for_another_users_project(
         self, alice_client, bob_project, _uploads
     ):

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from phonegen.numbering.nanp import is_digits
 from phonegen.numbers.importing.selectors import (
     import_row_details,
     import_row_list,
@@ -54,7 +55,7 @@ class ImportStartApi(APIView):
     def post(self, request: Request) -> Response:
         # Refused before the body is read, not after it has been spooled to disk.
         length = request.META.get("CONTENT_LENGTH") or ""
-        if length.isdigit():
+        if is_digits(length):
             import_size_check(int(length) - MULTIPART_OVERHEAD)
 
         data = ImportInputSerializer(data=request.data)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phonegen.errors import InvalidInput
+from phonegen.numbering.nanp import is_digits
 
 # A phone list line is short; longer lines are refused, not read into memory.
 MAX_LINE_BYTES = 4096
@@ -157,7 +158,7 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
 
     if column:
         index = _named_column(first, column)
-        header = not column.isdigit() or _is_label(first[index])
+        header = not is_digits(column) or _is_label(first[index])
     else:
         index = next(
             (i for i, name in enumerate(first) if _PHONE_HEADERS.match(name)), None
@@ -238,7 +239,7 @@ def _delimiter(header: str) -> str | None:
 
 
 def _named_column(header: list[str], column: str) -> int:
-    if column.isdigit() and 1 <= int(column) <= len(header):
+    if is_digits(column) and 1 <= int(column) <= len(header):
         return int(column) - 1
 
     wanted = column.strip().lower()

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import connection, connections, transaction
 from django.db.models import Max, Min, QuerySet
 
+from phonegen.numbering.nanp import is_digits
 from phonegen.tasks.models import Task
 from phonegen.tasks.services import ProgressReporter, TaskCancelled
 
@@ -52,7 +53,7 @@ def parts_planned(
         low=Min("number"), high=Max("number")
     )
     low, high = span["low"] or "", span["high"] or ""
-    if not (low.isdigit() and high.isdigit() and len(low) == len(high)):
+    if not (is_digits(low) and is_digits(high) and len(low) == len(high)):
         return None
     first, last = int(low), int(high)
     if last - first < threads:

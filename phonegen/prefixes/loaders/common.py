@@ -9,7 +9,7 @@ from typing import Protocol
 
 from phonegen.errors import InvalidInput
 from phonegen.numbering.line_types import LineType
-from phonegen.numbering.nanp import is_area_code
+from phonegen.numbering.nanp import is_area_code, is_digits
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -52,6 +52,22 @@ class Reader(Protocol):
     ) -> Iterator[PrefixRecord]: ...
 
 
+# The model's column widths, so a long value fails with its line, not at the
+# database (which PostgreSQL refuses and SQLite would store whole).
+TEXT_LIMITS = {"carrier": 200, "city": 100, "ocn": 8, "rate_center": 50}
+
+
+def check_text(fields: dict[str, str], *, where: str) -> None:
+    """A LoadError naming ``where`` for a value too long for its column, or
+    holding a NUL character (which PostgreSQL cannot store in text)."""
+    for name, value in fields.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and len(value) > limit:
+            raise LoadError(f"{where}: {name} is longer than {limit} characters.")
+        if "\x00" in value:
+            raise LoadError(f"{where}: {name} holds a NUL character.")
+
+
 def parse_prefix(raw: str, *, where: str) -> str:
     """``"212-555"`` -> ``"212555"``; a LoadError naming ``where`` if it is no prefix.
 
@@ -59,7 +75,7 @@ def parse_prefix(raw: str, *, where: str) -> str:
     shaped like an area code and whose NXX starts with 2-9.
     """
     digits = _SEPARATORS.sub("", raw)
-    if not digits.isdigit() or len(digits) not in (6, 7):
+    if not is_digits(digits) or len(digits) not in (6, 7):
         raise LoadError(f"{where}: prefix {raw!r} is not 6 or 7 digits.")
     if not is_area_code(digits[:3]):
         raise LoadError(f"{where}: prefix {raw!r} has no valid area code.")

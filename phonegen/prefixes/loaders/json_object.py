@@ -25,6 +25,11 @@ def read(
         raise LoadError(f"line {exc.lineno}: not valid JSON ({exc.msg}).") from None
     except UnicodeDecodeError:
         raise LoadError(f"{path.name} is not UTF-8 text.") from None
+    except ValueError as exc:
+        # An integer of thousands of digits, which Python refuses to read.
+        raise LoadError(f"{path.name}: not a prefix file ({exc}).") from None
+    except RecursionError:
+        raise LoadError(f"{path.name}: JSON nested too deeply.") from None
 
     if isinstance(data, dict):
         entries = [(f"entry {key!r}", key, value) for key, value in data.items()]
@@ -52,6 +57,7 @@ def read(
 def _text(value: object, where: str) -> str:
     if value is None:
         return ""
-    if isinstance(value, str | int):
+    # bool is an int too, and "True" is no carrier or city.
+    if isinstance(value, str | int) and not isinstance(value, bool):
         return str(value).strip()
     raise LoadError(f"{where}: expected text values, not {type(value).__name__}.")

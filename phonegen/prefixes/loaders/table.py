@@ -12,13 +12,18 @@ from pathlib import Path
 
 from phonegen.numbering.line_types import parse_line_type
 
-from .common import LoadError, PrefixRecord, ReadTally, in_npas, parse_prefix
+from .common import (
+    LoadError,
+    PrefixRecord,
+    ReadTally,
+    check_text,
+    in_npas,
+    parse_prefix,
+)
 from .regions import state_code
 
 COLUMNS = ("prefix", "carrier", "city", "state", "line_type")
 _OPTIONAL = ("ocn", "country")
-# The model's column widths, so a long value fails here with its line number.
-_LIMITS = {"carrier": 200, "city": 100, "ocn": 8}
 
 
 def read(
@@ -63,9 +68,7 @@ def record_from_fields(
     if raw_type and line_type is None:
         raise LoadError(f"{where}: unknown line type {raw_type!r}.")
 
-    for name, limit in _LIMITS.items():
-        if len(fields.get(name, "")) > limit:
-            raise LoadError(f"{where}: {name} is longer than {limit} characters.")
+    check_text(fields, where=where)
     country = fields.get("country", "").upper()
     if country and not (len(country) == 2 and country.isalpha()):
         raise LoadError(f"{where}: country {country!r} is not a 2-letter ISO code.")

@@ -399,3 +399,77 @@ class BadInputTests:
             load("--source", "nanpa", str(path))
 
         assert PhonePrefix.objects.count() == 0
+
+
+NANPA_ROW = "NY\t212-200\t9104\t{company}\t{rate_center}\t \tAS\t\tI"
+
+
+@pytest.mark.django_db
+class HostileFileTests:
+    """Files a loader must refuse with the line at fault, storing nothing, on
+    either database (PostgreSQL would refuse some values, SQLite store them)."""
+
+    @pytest.mark.parametrize(
+        ("row", "message"),
+        [
+            (
+                "NY\t2\uff10\uff12-991\t9104\tX\tNWYRCYZN01\t \tAS\t\tI",
+                "line 2: prefix .* is not 6 or 7 digits",
+            ),
+            (
+                "NY\t212-9\u0669\u0662\t9104\tX\tNWYRCYZN01\t \tAS\t\tI",
+                "line 2: prefix .* is not 6 or 7 digits",
+            ),
+            (
+                NANPA_ROW.format(company="C" * 201, rate_center="NWYRCYZN01"),
+                "line 2: carrier is longer than 200 characters",
+            ),
+            (
+                NANPA_ROW.format(company="X", rate_center="R" * 51),
+                "line 2: rate_center is longer than 50 characters",
+            ),
+            (
+                "NY\t212-200\t91\x0004\tX\tNWYRCYZN01\t \tAS\t\tI",
+                "line 2: ocn holds a NUL character",
+            ),
+            (
+                NANPA_ROW.format(company="X" * 140_000, rate_center="R"),
+                "line 2: field larger than field limit",
+            ),
+        ],
+    )
+    def test_a_code_report_row(self, tmp_path, row, message):
+        path = nanpa_file(tmp_path, row)
+
+        with pytest.raises(CommandError, match=message):
+            load("--source", "nanpa", str(path))
+
+        assert PhonePrefix.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            (
+                json.dumps({"2\u0661\u0662993": {"carrier": "X", "type": "Mobile"}}),
+                "prefix .* is not 6 or 7 digits",
+            ),
+            (
+                json.dumps({"212993": {"carrier": True, "type": "Mobile"}}),
+                "expected text values, not bool",
+            ),
+            (
+                json.dumps({"212993": {"carrier": "X\x00", "type": "Mobile"}}),
+                "carrier holds a NUL character",
+            ),
+            ('{"212993": {"prefix": 1' + "0" * 5_000 + "}}", "not a prefix file"),
+            ("[" * 100_000 + "]" * 100_000, "not a prefix file|nested too deeply"),
+        ],
+    )
+    def test_a_json_file(self, tmp_path, text, message):
+        path = tmp_path / "prefixes.json"
+        path.write_text(text)
+
+        with pytest.raises(CommandError, match=message):
+            load("--source", "json", str(path))
+
+        assert PhonePrefix.objects.count() == 0
