@@ -230,6 +230,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "phonegen.api.negotiation.FormatNegotiation",
     "DEFAULT_PARSER_CLASSES": [
         "phonegen.api.parsers.SafeJSONParser",
         "rest_framework.parsers.MultiPartParser",

@@ -42,6 +42,35 @@ class ErrorEnvelopeTests:
             "errors": {},
         }
 
+    @pytest.mark.parametrize(
+        ("url", "wanted"),
+        [
+            ("/api/phone-generator/numbers/?format=xml", "xml"),
+            ("/api/phone-generator/tasks/?format=csv", "csv"),
+        ],
+    )
+    def test_it_names_a_format_it_cannot_answer(self, alice_client, url, wanted):
+        r = alice_client.get(url)
+
+        assert r.status_code == 400
+        assert r.json()["errors"] == {
+            "format": [f"Unknown format '{wanted}'; this answers json."]
+        }
+
+    def test_it_refuses_a_change_asked_in_a_format_it_cannot_answer(self, alice_client):
+        r = alice_client.post("/api/projects/?format=xml", {"name": "A"}, format="json")
+
+        assert r.status_code == 400
+        assert list(r.json()["errors"]) == ["format"]
+        assert alice_client.get("/api/projects/").json()["data"]["count"] == 0
+
+    def test_it_answers_the_formats_a_view_has(self, alice_client):
+        tasks = alice_client.get("/api/phone-generator/tasks/?format=json")
+        schema = alice_client.get("/api/schema/?format=json")
+
+        assert (tasks.status_code, schema.status_code) == (200, 200)
+        assert "openapi" in schema.json()
+
     def test_it_maps_django_404_and_permission_denied(self):
         not_found = exception_handler(Http404("x"), {})
         denied = exception_handler(PermissionDenied(), {})
