@@ -12,9 +12,12 @@ from .models import ACTIVE_STATUSES, Task, TaskType
 
 logger = logging.getLogger(__name__)
 
-# Close codes: 4401 no or bad credentials, 4403 a user id that is not the caller's.
+# Close codes: 4401 no or bad credentials, 4403 a user id that is not the
+# caller's, 4404 no such route.
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+ROUTES = "/ws/tasks/<user_id>/ or /ws/phone-generation/<user_id>/"
 
 # Finished tasks a socket remembers, to drop a repeated final event.
 FINISHED_REMEMBERED = 1000
@@ -198,3 +201,15 @@ class GenerationTaskConsumer(TaskConsumer):
     # A class attribute, not an as_asgi() argument: Channels' consumers accept
     # and drop keyword arguments there.
     generation_only = True
+
+
+class UnknownRouteConsumer(AsyncJsonWebsocketConsumer):
+    """Any other path: closed with 4404 and the routes there are, instead of
+    the HTTP 500 a router without a match answers."""
+
+    async def connect(self) -> None:
+        await self.accept()
+        await self.close(
+            code=CLOSE_NOT_FOUND,
+            reason=f"No WebSocket route here; use {ROUTES}.",
+        )

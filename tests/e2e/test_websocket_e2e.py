@@ -327,6 +327,10 @@ class RedisDeploymentTests:
         url = f"{alice.server.ws_url}/ws/tasks/{alice.name}/?token=bad{alice.token}"
         assert await _close_code(url) == 4401
 
+    async def test_it_closes_a_path_that_is_no_route(self, alice):
+        url = f"{alice.server.ws_url}/ws/tasks/{alice.name}?token={alice.token}"
+        assert await _close_code(url) == 4404
+
     async def test_it_refuses_another_users_id(self, alice, bob):
         for route in ("tasks", "phone-generation"):
             url = f"{alice.server.ws_url}/ws/{route}/{bob.name}/?token={alice.token}"

@@ -7,7 +7,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.conf import settings
 
-from phonegen.tasks.consumers import CLOSE_FORBIDDEN, CLOSE_UNAUTHENTICATED, Outbox
+from phonegen.tasks.consumers import (
+    CLOSE_FORBIDDEN,
+    CLOSE_NOT_FOUND,
+    CLOSE_UNAUTHENTICATED,
+    Outbox,
+)
 from phonegen.tasks.models import TaskType
 
 from .helpers import (
@@ -34,6 +39,14 @@ def _cookie(session_key: str) -> tuple[bytes, bytes]:
 
 class RefusalTests:
     pytestmark = SOCKET_TEST
+
+    @pytest.mark.parametrize(
+        "path", ["/ws/tasks/alice", "/ws/tasks/", "/ws/nope/alice/", "/api/projects/"]
+    )
+    async def test_it_closes_a_path_that_is_no_route(self, alice_token, path):
+        assert await close_code(socket(f"{path}?token={alice_token}")) == (
+            CLOSE_NOT_FOUND
+        )
 
     async def test_it_refuses_a_socket_without_credentials(self, alice):
         assert await close_code(socket("/ws/tasks/alice/")) == CLOSE_UNAUTHENTICATED

@@ -11,7 +11,7 @@ const STATUS_LABELS = {
   failed: "Failed",
   cancelled: "Cancelled",
 };
-const REFUSED = new Set([4401, 4403]);
+const REFUSED = new Set([4401, 4403, 4404]);
 const RECONNECT_MS = 2000;
 
 export class TaskList {
