@@ -5,14 +5,13 @@ import sys
 from pathlib import Path
 
 from . import EXIT_INTERRUPTED, CliError
+from .output import out_path
 from .progress import task_follow
 from .setup import cli_project, django_setup, prefixes_warning
 
 
 def generate_command(args: argparse.Namespace) -> int:
-    out = Path(args.out) if args.out else None
-    if out is not None and not out.parent.is_dir():
-        raise CliError(f"no such folder for --out: {out.parent}")
+    out = out_path(args.out)
 
     django_setup(verbose=args.verbose)
     from phonegen.errors import PhonegenError

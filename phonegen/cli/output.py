@@ -1,8 +1,25 @@
 """What the command line writes: errors on stderr, summaries on stdout."""
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
 from . import CliError
+
+
+def out_path(raw: str | None) -> Path | None:
+    """The ``--out`` file, checked before any work: a CliError for a path no
+    file can be written at, rather than a traceback once the work is done."""
+    if not raw:
+        return None
+    out = Path(raw)
+    if out.is_dir():
+        raise CliError(f"--out is a folder, not a file: {out}")
+    if not out.parent.is_dir():
+        raise CliError(f"no such folder for --out: {out.parent}")
+    if not os.access(out if out.exists() else out.parent, os.W_OK):
+        raise CliError(f"cannot write --out here: {out}")
+    return out
 
 
 def error_report(error: Exception) -> str | None:

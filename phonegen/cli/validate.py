@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_INTERRUPTED, CliError
-from .output import table
+from .output import out_path, table
 from .progress import task_follow
 from .setup import cli_project, django_setup, prefixes_warning
 
@@ -32,9 +32,7 @@ def validate_command(args: argparse.Namespace) -> int:
     source = Path(args.file)
     if not source.is_file():
         raise CliError(f"no such file: {source}")
-    out = Path(args.out) if args.out else None
-    if out is not None and not out.parent.is_dir():
-        raise CliError(f"no such folder for --out: {out.parent}")
+    out = out_path(args.out)
 
     django_setup(verbose=args.verbose)
     from phonegen.errors import PhonegenError

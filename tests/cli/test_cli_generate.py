@@ -77,6 +77,18 @@ class CliGenerateTests:
         assert done.returncode == 2
         assert "argument --area-code: '112' is not an area code" in done.stderr
 
+    def test_it_refuses_a_folder_for_out_before_any_work(self, cli, tmp_path):
+        done = cli(
+            "generate", "--area-code", "212", "--quantity", "5", "--out", str(tmp_path)
+        )
+
+        assert done.returncode == 1
+        assert (
+            done.stderr
+            == f"phonegen: error: --out is a folder, not a file: {tmp_path}\n"
+        )
+        assert done.stdout == ""
+
     def test_it_refuses_a_quantity_out_of_range(self, cli):
         done = cli("generate", "--area-code", "212", "--quantity", "0")
 

@@ -60,6 +60,30 @@ class CliValidateTests:
         )
         assert "Wrote" not in done.stdout
 
+    def test_it_refuses_a_folder_for_out_before_any_work(
+        self, cli, tmp_path, sqlite_path
+    ):
+        before = _projects(sqlite_path)
+
+        done = cli("validate", str(MESSY_CSV), "--out", str(tmp_path))
+
+        assert done.returncode == 1
+        assert (
+            done.stderr
+            == f"phonegen: error: --out is a folder, not a file: {tmp_path}\n"
+        )
+        assert _projects(sqlite_path) == before
+
+    def test_it_takes_a_column_of_other_digits_for_a_name(self, cli, sqlite_path):
+        before = _projects(sqlite_path)
+
+        done = cli("validate", str(MESSY_CSV), "--column", "\u00b2")
+
+        assert done.returncode == 1
+        assert "column: No column '\u00b2'; the header has" in done.stderr
+        assert "Traceback" not in done.stderr
+        assert _projects(sqlite_path) == before
+
     def test_it_refuses_a_missing_file(self, cli, tmp_path):
         done = cli("validate", str(tmp_path / "nope.csv"))
 
@@ -94,4 +118,9 @@ class CliValidateTests:
 
 def _projects(path) -> int:
     with sqlite3.connect(path) as db:
+        return db.execute("SELECT count(*) FROM numbers_project").fetchone()[0]
+
+
+def _projects(sqlite_path) -> int:
+    with sqlite3.connect(sqlite_path) as db:
         return db.execute("SELECT count(*) FROM numbers_project").fetchone()[0]
