@@ -19,7 +19,9 @@ def user_id_check(request: Request) -> None:
     """
     username = request.user.get_username()
     body = request.data.get("user_id") if isinstance(request.data, dict) else None
-    for given in (body, request.query_params.get("user_id")):
+    # Every value: a repeated parameter must not hide a wrong one behind a
+    # right one.
+    for given in (body, *request.query_params.getlist("user_id")):
         if given not in (None, "") and str(given) != username:
             raise Forbidden(
                 "user_id does not name the authenticated user.",

@@ -63,6 +63,17 @@ class TaskProgressTests:
         assert r.status_code == 403
         assert "user_id" in r.json()["errors"]
 
+    @pytest.mark.parametrize("order", [["bob", "alice"], ["alice", "bob"]])
+    def test_it_refuses_another_users_user_id_among_several(
+        self, alice_client, task, bob, order
+    ):
+        r = alice_client.get(url(task.task_id), {"user_id": order})
+
+        assert r.status_code == 403
+        assert r.json()["errors"] == {
+            "user_id": ["'bob' is not the authenticated user."]
+        }
+
     def test_it_needs_a_token(self, anon_client, task):
         r = anon_client.get(url(task.task_id))
 
