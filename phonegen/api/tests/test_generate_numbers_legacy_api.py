@@ -40,6 +40,15 @@ class GenerateNumbersLegacyTests:
         assert len(set(data["numbers"])) == 25
         assert all(n.line_type == "mobile" for n in stored)
 
+    def test_it_reads_a_quantity_written_as_a_decimal_string_the_same_way(
+        self, alice_client, project, prefixes
+    ):
+        r = alice_client.post(URL, body(project, quantity="25.0"), format="json")
+
+        assert r.status_code == 201
+        assert r.json()["message"] == "Phone numbers generated"
+        assert len(r.json()["data"]["numbers"]) == 25
+
     def test_it_links_to_the_listing_above_a_thousand(
         self, alice_client, project, prefixes
     ):

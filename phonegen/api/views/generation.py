@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.http import urlencode
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -132,11 +132,12 @@ class GenerationLegacyApi(APIView):
 
 
 def _quantity(request: Request) -> int | None:
-    # Only picks the path; the serializer validates the value itself.
+    # Only picks the path; the serializer validates the value itself. Read as
+    # the serializer reads it, so that "9999.0" takes the same path as 9999.
     raw = request.data.get("quantity") if isinstance(request.data, dict) else None
     try:
-        return int(raw)
-    except (TypeError, ValueError, OverflowError):
+        return serializers.IntegerField().to_internal_value(raw)
+    except serializers.ValidationError:
         return None
 
 
