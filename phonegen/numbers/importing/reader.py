@@ -144,6 +144,14 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
         message = "The file is UTF-16 text; save it as CSV in UTF-8."
         raise InvalidInput(message, errors={"file": [message]})
     _refuse_binary(start)
+    if start.count(b"\r") > 1 and b"\n" not in start:
+        # Lines are read up to LF; a file of CR-only line ends (classic Mac)
+        # would be read as one line and refused for letters, or as too long.
+        message = (
+            "The lines of this file end with a carriage return alone (an old "
+            "Mac format); save it with ordinary line ends (LF or CRLF)."
+        )
+        raise InvalidInput(message, errors={"file": [message]})
     sample, too_long = _first_lines(path)
     if not sample:
         if too_long:

@@ -116,6 +116,20 @@ class DetectLayoutTests:
             "column": ["No column 'mobile'; the header has 'Home', 'Office'."]
         }
 
+    def test_it_refuses_lines_ended_by_a_carriage_return_alone(self, tmp_path):
+        path = write(tmp_path, b"name,phone\rAnn,2123502484\rBob,9175551234\r")
+
+        with pytest.raises(InvalidInput) as error:
+            detect_layout(path)
+
+        assert list(error.value.errors) == ["file"]
+        assert "carriage return alone" in error.value.message
+
+    def test_it_reads_a_single_line_ended_by_a_carriage_return(self, tmp_path):
+        path = write(tmp_path, b"2123502484\r")
+
+        assert detect_layout(path) == Layout(None, 0, 0, "")
+
     @pytest.mark.parametrize(
         "data",
         [
