@@ -77,6 +77,11 @@ def place_stored_blocks(table: str, npas: set[str]) -> int:
         return 0
     placeholders = ", ".join(["%s"] * len(npas))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The load has just written its rows: with statistics from before
+            # (or from a load rolled back since) the planner may join block to
+            # exchange by scanning, seconds for a few thousand blocks.
+            cursor.execute(f"ANALYZE {table}")
         cursor.execute(
             f"UPDATE {table} AS b SET "
             "city = CASE WHEN b.city = '' THEN p.city ELSE b.city END, "
