@@ -18,10 +18,14 @@ def user_id_check(request: Request) -> None:
     who the caller is; it never selects whose data is read.
     """
     username = request.user.get_username()
-    body = request.data.get("user_id") if isinstance(request.data, dict) else None
-    # Every value: a repeated parameter must not hide a wrong one behind a
-    # right one.
-    for given in (body, *request.query_params.getlist("user_id")):
+    # Every value, in the query and in a form body alike: a repeated parameter
+    # must not hide a wrong one behind a right one.
+    data = request.data
+    if hasattr(data, "getlist"):
+        body = data.getlist("user_id")
+    else:
+        body = [data.get("user_id")] if isinstance(data, dict) else []
+    for given in (*body, *request.query_params.getlist("user_id")):
         if given not in (None, "") and str(given) != username:
             raise Forbidden(
                 "user_id does not name the authenticated user.",

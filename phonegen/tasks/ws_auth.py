@@ -33,7 +33,8 @@ class TokenOrSessionAuthMiddleware(BaseMiddleware):
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         keys = query.get("token")
         if keys:
-            user = await _user_for_token(keys[0])
+            # One token, given once: of several, none is chosen.
+            user = await _user_for_token(keys[0]) if len(set(keys)) == 1 else None
             scope = dict(scope, token_user=user or AnonymousUser(), token_given=True)
         elif not _same_site(scope):
             # Browsers send cookies with WebSockets opened by any site's page

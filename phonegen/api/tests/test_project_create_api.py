@@ -61,6 +61,20 @@ class ProjectCreateTests:
 
         assert r.status_code == 201
 
+    @pytest.mark.parametrize(
+        "body", ["user_id=bob&user_id=alice&name=A", "user_id=alice&user_id=bob&name=A"]
+    )
+    def test_it_refuses_another_users_user_id_among_several_in_a_form(
+        self, alice_client, bob, body
+    ):
+        r = alice_client.post(
+            URL, body, content_type="application/x-www-form-urlencoded"
+        )
+
+        assert r.status_code == 403
+        assert r.json()["errors"]["user_id"] == ["'bob' is not the authenticated user."]
+        assert not Project.objects.exists()
+
     def test_it_refuses_another_users_user_id(self, alice_client, bob):
         r = alice_client.post(URL, {"name": "A", "user_id": "bob"}, format="json")
 

@@ -63,6 +63,14 @@ class RefusalTests:
         )
         assert await close_code(communicator) == CLOSE_UNAUTHENTICATED
 
+    @pytest.mark.parametrize("order", ["first", "last"])
+    async def test_it_refuses_a_token_given_beside_another(self, alice_token, order):
+        tokens = [alice_token, "not-a-token"]
+        if order == "last":
+            tokens.reverse()
+        path = f"/ws/tasks/alice/?token={tokens[0]}&token={tokens[1]}"
+        assert await close_code(socket(path)) == CLOSE_UNAUTHENTICATED
+
     async def test_it_refuses_another_users_id(self, alice_token, bob):
         path = f"/ws/tasks/bob/?token={alice_token}"
         assert await close_code(socket(path)) == CLOSE_FORBIDDEN
