@@ -66,6 +66,12 @@ def check_text(fields: dict[str, str], *, where: str) -> None:
             raise LoadError(f"{where}: {name} is longer than {limit} characters.")
         if "\x00" in value:
             raise LoadError(f"{where}: {name} holds a NUL character.")
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                # A lone surrogate, which JSON's \\ud800 escapes can spell.
+                raise LoadError(f"{where}: {name} is not valid text.") from None
 
 
 def parse_prefix(raw: str, *, where: str) -> str:

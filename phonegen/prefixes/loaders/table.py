@@ -70,7 +70,7 @@ def record_from_fields(
 
     check_text(fields, where=where)
     country = fields.get("country", "").upper()
-    if country and not (len(country) == 2 and country.isalpha()):
+    if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
         raise LoadError(f"{where}: country {country!r} is not a 2-letter ISO code.")
 
     raw_state = fields.get("state", "")

@@ -122,7 +122,8 @@ def _batches(
                 tally.skip("repeated prefix (merged into the earlier row)")
                 record = merge_records(earlier, record)
             unique[record.prefix] = record
-        yield list(unique.values())
+        if unique:
+            yield list(unique.values())
 
 
 def _row(record: PrefixRecord) -> Row:
@@ -138,9 +139,14 @@ def _row(record: PrefixRecord) -> Row:
     )  # fmt: skip
 
 
+# The brand column's width: a carrier no brand pattern knows is its own brand,
+# and a carrier may be twice as long.
+BRAND_MAX = 100
+
+
 @functools.lru_cache(maxsize=8192)
 def _brand(carrier: str) -> str:
-    return brand_for_carrier(carrier)
+    return brand_for_carrier(carrier)[:BRAND_MAX].rstrip()
 
 
 def _row_count(table: str) -> int:

@@ -461,6 +461,7 @@ class HostileFileTests:
                 json.dumps({"212993": {"carrier": "X\x00", "type": "Mobile"}}),
                 "carrier holds a NUL character",
             ),
+            ('{"212993": {"carrier": "X\\ud800"}}', "carrier is not valid text"),
             ('{"212993": {"prefix": 1' + "0" * 5_000 + "}}", "not a prefix file"),
             ("[" * 100_000 + "]" * 100_000, "not a prefix file|nested too deeply"),
         ],
@@ -473,3 +474,15 @@ class HostileFileTests:
             load("--source", "json", str(path))
 
         assert PhonePrefix.objects.count() == 0
+
+
+@pytest.mark.django_db
+class LongBrandTests:
+    def test_a_carrier_no_brand_knows_gives_a_brand_cut_to_its_column(self, tmp_path):
+        carrier = "Q" * 180
+        path = csv_file(tmp_path, f"prefix,carrier\n212200,{carrier}\n")
+
+        load("--source", "csv", str(path))
+
+        stored = PhonePrefix.objects.get(prefix="212200")
+        assert (stored.carrier, stored.brand) == (carrier, "Q" * 100)
