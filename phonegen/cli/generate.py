@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_INTERRUPTED, CliError
-from .output import out_path
+from .output import out_path, write_failure
 from .progress import task_follow
 from .setup import cli_project, django_setup, prefixes_warning
 
@@ -51,7 +51,10 @@ def generate_command(args: argparse.Namespace) -> int:
         f"Project {project.pk} ({project.name!r}), task {task.task_id}\n"
     )
     if out is not None:
-        rows = numbers_write(project, out)
+        try:
+            rows = numbers_write(project, out)
+        except OSError as error:
+            raise write_failure(out, error, project) from None
         sys.stdout.write(f"Wrote {rows:,} numbers to {out}\n")
     if task.status == TaskStatus.CANCELLED:
         return EXIT_INTERRUPTED

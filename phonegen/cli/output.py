@@ -13,13 +13,27 @@ def out_path(raw: str | None) -> Path | None:
     if not raw:
         return None
     out = Path(raw)
-    if out.is_dir():
-        raise CliError(f"--out is a folder, not a file: {out}")
-    if not out.parent.is_dir():
-        raise CliError(f"no such folder for --out: {out.parent}")
-    if not os.access(out if out.exists() else out.parent, os.W_OK):
-        raise CliError(f"cannot write --out here: {out}")
+    try:
+        if out.is_dir():
+            raise CliError(f"--out is a folder, not a file: {out}")
+        if out.is_symlink() and not out.exists():
+            raise CliError(f"--out is a link to nothing: {out}")
+        if not out.parent.is_dir():
+            raise CliError(f"no such folder for --out: {out.parent}")
+        if not os.access(out if out.exists() else out.parent, os.W_OK):
+            raise CliError(f"cannot write --out here: {out}")
+    except OSError as error:
+        raise CliError(f"cannot use --out {out}: {error.strerror}") from None
     return out
+
+
+def write_failure(out: Path, error: OSError, project) -> CliError:
+    """The error for an ``--out`` that failed once written to (a full disk, a
+    file the system refuses): the work itself is stored and kept."""
+    return CliError(
+        f"could not write {out}: {error.strerror}; the results are kept in "
+        f"project {project.pk}"
+    )
 
 
 def error_report(error: Exception) -> str | None:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from . import EXIT_INTERRUPTED, CliError
-from .output import out_path, table
+from .output import out_path, table, write_failure
 from .progress import task_follow
 from .setup import cli_project, django_setup, prefixes_warning
 
@@ -62,7 +62,10 @@ def validate_command(args: argparse.Namespace) -> int:
 
     sys.stdout.write(summary(task.result_data, project=project, task=task))
     if out is not None:
-        rows = report_write(task, out)
+        try:
+            rows = report_write(task, out)
+        except OSError as error:
+            raise write_failure(out, error, project) from None
         sys.stdout.write(f"Wrote {rows:,} rows to {out}\n")
     if task.status == TaskStatus.CANCELLED:
         sys.stdout.write("Cancelled: the counts cover the lines read until then.\n")

@@ -89,6 +89,32 @@ class CliGenerateTests:
         )
         assert done.stdout == ""
 
+    def test_it_refuses_a_link_to_nothing_for_out_before_any_work(self, cli, tmp_path):
+        link = tmp_path / "numbers.csv"
+        link.symlink_to(tmp_path / "gone" / "numbers.csv")
+
+        done = cli(
+            "generate", "--area-code", "212", "--quantity", "5", "--out", str(link)
+        )
+
+        assert done.returncode == 1
+        assert done.stderr == f"phonegen: error: --out is a link to nothing: {link}\n"
+        assert done.stdout == ""
+
+    def test_it_says_when_out_cannot_be_written_and_keeps_the_numbers(self, cli):
+        # /dev/full takes the file open and refuses every write with ENOSPC.
+        done = cli(
+            "generate", "--area-code", "212", "--quantity", "5", "--out", "/dev/full"
+        )
+
+        assert done.returncode == 1
+        assert done.stdout.startswith("Generated 5 of 5 numbers")
+        assert done.stderr.startswith(
+            "phonegen: error: could not write /dev/full: No space left on device; "
+            "the results are kept in project "
+        )
+        assert "Traceback" not in done.stderr
+
     def test_it_refuses_a_quantity_out_of_range(self, cli):
         done = cli("generate", "--area-code", "212", "--quantity", "0")
 
