@@ -46,6 +46,7 @@ _PHONE_HEADERS = re.compile(
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"[0-9]")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 _LETTERS = re.compile(r"[^\W\d_]")
 
 
@@ -144,11 +145,12 @@ def detect_layout(path: Path, column: str | None = None) -> Layout:
         message = "The file is UTF-16 text; save it as CSV in UTF-8."
         raise InvalidInput(message, errors={"file": [message]})
     _refuse_binary(start)
-    if start.count(b"\r") > 1 and b"\n" not in start:
-        # Lines are read up to LF; a file of CR-only line ends (classic Mac)
-        # would be read as one line and refused for letters, or as too long.
+    if any(cr.start() < len(start) - 1 for cr in _LONE_CR.finditer(start)):
+        # Lines are read up to LF: a line ended by CR alone (classic Mac files,
+        # or one stray in a CRLF file) would run into the next one. A CR as the
+        # block's last byte may be the first half of a CRLF, or end the file.
         message = (
-            "The lines of this file end with a carriage return alone (an old "
+            "Some lines of this file end with a carriage return alone (an old "
             "Mac format); save it with ordinary line ends (LF or CRLF)."
         )
         raise InvalidInput(message, errors={"file": [message]})

@@ -116,8 +116,17 @@ class DetectLayoutTests:
             "column": ["No column 'mobile'; the header has 'Home', 'Office'."]
         }
 
-    def test_it_refuses_lines_ended_by_a_carriage_return_alone(self, tmp_path):
-        path = write(tmp_path, b"name,phone\rAnn,2123502484\rBob,9175551234\r")
+    @pytest.mark.parametrize(
+        "data",
+        [
+            b"name,phone\rAnn,2123502484\rBob,9175551234\r",
+            b"2123502484\r9175551234",
+            b"name,phone\r\nAnn,2123502484\rBob,9175551234\r\n",
+        ],
+        ids=["cr-only", "cr-only-no-final", "one-stray-cr"],
+    )
+    def test_it_refuses_lines_ended_by_a_carriage_return_alone(self, tmp_path, data):
+        path = write(tmp_path, data)
 
         with pytest.raises(InvalidInput) as error:
             detect_layout(path)
