@@ -10,14 +10,15 @@ from rest_framework.response import Response
 from phonegen.errors import NotFound
 
 from .responses import ok
+from .serializers.fields import WholeNumberField
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 1000
 
 
 class PageQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, help_text="From 1.")
-    page_size = serializers.IntegerField(
+    page = WholeNumberField(required=False, min_value=1, help_text="From 1.")
+    page_size = WholeNumberField(
         required=False,
         min_value=1,
         max_value=MAX_PAGE_SIZE,

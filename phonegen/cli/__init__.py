@@ -14,7 +14,7 @@ import argparse
 import sys
 
 from phonegen.numbering.line_types import LineType, parse_line_type
-from phonegen.numbering.nanp import is_area_code
+from phonegen.numbering.nanp import is_area_code, is_digits
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -153,10 +153,12 @@ def _line_type(raw: str) -> str:
 
 
 def _bounded(raw: str, low: int, high: int) -> int:
-    try:
-        value = int(raw.replace(",", "").replace("_", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number") from None
+    # Thousands separators are welcome; other scripts' digits, which int()
+    # would read too, are not.
+    digits = raw.replace(",", "").replace("_", "")
+    if not is_digits(digits):
+        raise argparse.ArgumentTypeError(f"'{raw}' is not a whole number")
+    value = int(digits)
     if not low <= value <= high:
         raise argparse.ArgumentTypeError(f"{value:,} is not within {low:,}..{high:,}")
     return value

@@ -115,6 +115,12 @@ class CliGenerateTests:
         )
         assert "Traceback" not in done.stderr
 
+    def test_it_refuses_a_quantity_in_other_digits(self, cli):
+        done = cli("generate", "--area-code", "212", "--quantity", "\u0665")
+
+        assert done.returncode == 2
+        assert "argument --quantity: '\u0665' is not a whole number" in done.stderr
+
     def test_it_refuses_a_quantity_out_of_range(self, cli):
         done = cli("generate", "--area-code", "212", "--quantity", "0")
 

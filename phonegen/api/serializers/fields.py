@@ -1,5 +1,7 @@
 """Fields shared by the API's input serializers."""
 
+import re
+
 from rest_framework import serializers
 
 from phonegen.numbering.line_types import LineType, parse_line_type
@@ -9,6 +11,21 @@ LINE_TYPE_HELP = (
     f"Accepted values: {', '.join(t.value for t in LineType)} "
     "(any case; synonyms such as wireless, cell, fixed, fixed_line)."
 )
+
+
+class WholeNumberField(serializers.IntegerField):
+    """An integer as clients write one: ASCII digits, maybe a sign and a ``.0``.
+
+    DRF hands text to ``int()``, which also reads ``"25_0"`` as 250 and other
+    scripts' digits (``"\u0661\u0665"`` as 15): no client means those.
+    """
+
+    _WRITTEN = re.compile(r"\s*[+-]?[0-9]+(\.0*)?\s*")
+
+    def to_internal_value(self, data) -> int:
+        if isinstance(data, str) and not self._WRITTEN.fullmatch(data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class AreaCodeField(serializers.CharField):

@@ -1,15 +1,15 @@
 from rest_framework import serializers
 
-from .fields import AreaCodeField, LineTypeField, UserIdField
+from .fields import AreaCodeField, LineTypeField, UserIdField, WholeNumberField
 
 MAX_QUANTITY = 1_000_000
 
 
 class GenerationInputSerializer(serializers.Serializer):
     user_id = UserIdField()
-    project_id = serializers.IntegerField(min_value=1)
+    project_id = WholeNumberField(min_value=1)
     area_code = AreaCodeField()
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = WholeNumberField(min_value=1, max_value=MAX_QUANTITY)
     carrier_filter = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -18,7 +18,7 @@ class GenerationInputSerializer(serializers.Serializer):
         help_text="Brand (Verizon) or part of the raw carrier name.",
     )
     type_filter = LineTypeField(required=False, allow_blank=True, allow_null=True)
-    batch_size = serializers.IntegerField(
+    batch_size = WholeNumberField(
         required=False, min_value=100, max_value=10_000, default=1000
     )
 

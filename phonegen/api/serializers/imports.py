@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from phonegen.numbers.models import ImportOutcome
 
-from .fields import UserIdField
+from .fields import UserIdField, WholeNumberField
 
 NO_FILE = "Choose a file to import: a CSV or plain-text list of phone numbers."
 
@@ -30,7 +30,7 @@ class UploadField(serializers.FileField):
 
 class ImportInputSerializer(serializers.Serializer):
     user_id = UserIdField()
-    project_id = serializers.IntegerField(min_value=1)
+    project_id = WholeNumberField(min_value=1)
     file = UploadField(
         help_text="A CSV or plain-text list, UTF-8 (with or without BOM) or Latin-1."
     )
@@ -43,7 +43,7 @@ class ImportInputSerializer(serializers.Serializer):
             "Found by itself when left out."
         ),
     )
-    batch_size = serializers.IntegerField(
+    batch_size = WholeNumberField(
         required=False, min_value=100, max_value=10_000, default=1000
     )
 

@@ -3,12 +3,12 @@ from rest_framework import serializers
 from phonegen.numbers.export import FORMATS
 from phonegen.numbers.models import PhoneNumber, ValidationStatus
 
-from .fields import AreaCodeField, LineTypeField, UserIdField
+from .fields import AreaCodeField, LineTypeField, UserIdField, WholeNumberField
 
 
 class NumberFilterSerializer(serializers.Serializer):
     user_id = UserIdField()
-    project_id = serializers.IntegerField(required=False, min_value=1)
+    project_id = WholeNumberField(required=False, min_value=1)
     area_code = AreaCodeField(required=False, allow_blank=True)
     carrier = serializers.CharField(
         required=False,
@@ -33,7 +33,7 @@ class NumberFilterSerializer(serializers.Serializer):
 
 
 class NumberExportQuerySerializer(NumberFilterSerializer):
-    project_id = serializers.IntegerField(min_value=1)
+    project_id = WholeNumberField(min_value=1)
     format = serializers.ChoiceField(choices=FORMATS, default="csv")
 
     def filters(self) -> dict:

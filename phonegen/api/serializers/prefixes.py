@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from phonegen.prefixes.models import PhonePrefix
 
-from .fields import AreaCodeField, LineTypeField
+from .fields import AreaCodeField, LineTypeField, WholeNumberField
 
 
 class PrefixFilterSerializer(serializers.Serializer):
@@ -42,7 +42,7 @@ class PrefixSerializer(serializers.ModelSerializer):
 
 class CarrierQuerySerializer(serializers.Serializer):
     area_code = AreaCodeField()
-    project_id = serializers.IntegerField(
+    project_id = WholeNumberField(
         required=False,
         min_value=1,
         help_text=(

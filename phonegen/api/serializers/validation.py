@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from phonegen.numbers.services.validation import MAX_PHONE_IDS
 
-from .fields import UserIdField
+from .fields import UserIdField, WholeNumberField
 
 # Ids are 64-bit: a larger one is nobody's number, and PostgreSQL would refuse
 # to store it as a validation target.
@@ -11,14 +11,14 @@ MAX_ID = 2**63 - 1
 
 class ValidationInputSerializer(serializers.Serializer):
     user_id = UserIdField()
-    project_id = serializers.IntegerField(
+    project_id = WholeNumberField(
         required=False,
         allow_null=True,
         min_value=1,
         help_text="Validate this project's numbers (all of yours without it).",
     )
     phone_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        child=WholeNumberField(min_value=1, max_value=MAX_ID),
         required=False,
         allow_null=True,
         allow_empty=False,
@@ -28,7 +28,7 @@ class ValidationInputSerializer(serializers.Serializer):
             "out to validate the whole selection."
         ),
     )
-    batch_size = serializers.IntegerField(
+    batch_size = WholeNumberField(
         required=False, min_value=100, max_value=10_000, default=1000
     )
 

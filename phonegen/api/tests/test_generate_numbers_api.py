@@ -171,6 +171,14 @@ class GenerateNumbersRefusalTests:
             ({"quantity": "ten"}, "quantity", "A valid integer is required."),
             ({"quantity": None}, "quantity", "This field may not be null."),
             ({"quantity": 2.5}, "quantity", "A valid integer is required."),
+            # int() reads both; no client means 250 or 15.
+            ({"quantity": "25_0"}, "quantity", "A valid integer is required."),
+            ({"quantity": "\u0661\u0665"}, "quantity", "A valid integer is required."),
+            (
+                {"batch_size": "\u0661\u0660\u0660"},
+                "batch_size",
+                "A valid integer is required.",
+            ),
             (
                 {"batch_size": 5},
                 "batch_size",

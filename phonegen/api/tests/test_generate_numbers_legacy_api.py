@@ -76,7 +76,9 @@ class GenerateNumbersLegacyTests:
         assert set(r.json()["errors"]) == {"quantity", "area_code"}
         assert nothing_created()
 
-    @pytest.mark.parametrize("raw", ["1e999", "-1e999", '"1e6"', "[5]", "true"])
+    @pytest.mark.parametrize(
+        "raw", ["1e999", "-1e999", '"1e6"', "[5]", "true", '"25_0"', '"\u0661\u0665"']
+    )
     def test_it_refuses_a_quantity_that_is_no_integer(
         self, alice_client, project, prefixes, raw
     ):

@@ -150,6 +150,10 @@ class NumberListTests:
             ({"validation_status": "nope"}, "validation_status"),
             ({"project_id": "abc"}, "project_id"),
             ({"page": "last"}, "page"),
+            ({"area_code": "2\uff11\uff12"}, "area_code"),
+            ({"project_id": "\u0661"}, "project_id"),
+            ({"page": "\u0661"}, "page"),
+            ({"page_size": "1_0"}, "page_size"),
         ],
     )
     def test_it_refuses_bad_filters(self, alice_client, project, query, field):

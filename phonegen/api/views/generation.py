@@ -21,6 +21,7 @@ from phonegen.tasks.runner import task_run
 from ..errors import error_body
 from ..responses import ok, user_id_check
 from ..schema import envelope, errors
+from ..serializers.fields import WholeNumberField
 from ..serializers.generation import (
     GenerationInputSerializer,
     GenerationResultSerializer,
@@ -136,7 +137,7 @@ def _quantity(request: Request) -> int | None:
     # the serializer reads it, so that "9999.0" takes the same path as 9999.
     raw = request.data.get("quantity") if isinstance(request.data, dict) else None
     try:
-        return serializers.IntegerField().to_internal_value(raw)
+        return WholeNumberField().to_internal_value(raw)
     except serializers.ValidationError:
         return None
 
