@@ -4,7 +4,6 @@ answers for a field lands beside the field of the same name."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
-from django.core.validators import RegexValidator
 
 from phonegen.numbering.nanp import is_area_code
 from phonegen.numbers.models import ImportOutcome, ValidationStatus
@@ -144,12 +143,12 @@ class NumberFilterForm(DescribedForm):
     area_code = forms.CharField(
         label="Area code",
         required=False,
-        max_length=3,
-        validators=[
-            RegexValidator(r"^[0-9]{3}$", "Enter three digits."),
-            _area_code,
-        ],
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 4}),
+        # One message for every way an area code can be wrong: no max_length
+        # validator beside it, only the input's own limit.
+        validators=[_area_code],
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "size": 4, "maxlength": 3}
+        ),
     )
     carrier = forms.ChoiceField(label="Carrier", required=False)
     line_type = forms.ChoiceField(

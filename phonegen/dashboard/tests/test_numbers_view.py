@@ -55,6 +55,21 @@ class NumberTableTests:
         assert len(exported) == 2
         assert "+19172310001" in exported[1]
 
+    @pytest.mark.parametrize("area_code", ["911", "2125", "2\u0661\u0662", "abc"])
+    def test_it_says_once_what_is_wrong_with_an_area_code(
+        self, alice_client, project, numbers, area_code
+    ):
+        r = alice_client.get(
+            f"/projects/{project.pk}/numbers/", {"area_code": area_code}
+        )
+
+        message = (
+            "Enter a valid area code: three digits, the first 2-9, "
+            "not an N11 service code such as 911."
+        )
+        assert r.status_code == 400
+        assert r.context["form"].errors == {"area_code": [message]}
+
     def test_its_export_button_exports_nothing_for_a_bad_filter(
         self, alice_client, project, numbers
     ):
