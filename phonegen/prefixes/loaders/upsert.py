@@ -122,8 +122,7 @@ def _batches(
                 tally.skip("repeated prefix (merged into the earlier row)")
                 record = merge_records(earlier, record)
             unique[record.prefix] = record
-        if unique:
-            yield list(unique.values())
+        yield list(unique.values())
 
 
 def _row(record: PrefixRecord) -> Row:
